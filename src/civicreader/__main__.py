@@ -1,0 +1,5 @@
+"""Allow ``python -m civicreader``."""
+
+from civicreader.cli import main
+
+main()

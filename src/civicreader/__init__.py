@@ -1,3 +1,3 @@
-"""civicreader: a terminal reader for UK local-government news that knows which council a story is about."""
+"""civicreader: a terminal reader for UK local-government news that knows its councils."""
 
 __version__ = "0.1.0"

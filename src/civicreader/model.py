@@ -122,12 +122,18 @@ class Article:
     summary: str
     full_text: bool
     author: str | None = None
+    note: str | None = None  # why the full article could not be extracted, shown with the text
 
     def as_json(self) -> dict[str, object]:
         data = self.item.as_json()
         data.update(
-            {"text": self.text, "summary": self.summary, "full_text": self.full_text,
-             "author": self.author}
+            {
+                "text": self.text,
+                "summary": self.summary,
+                "full_text": self.full_text,
+                "author": self.author,
+                "note": self.note,
+            }
         )
         return data
 
@@ -161,6 +167,20 @@ class FeedStatus:
     last_checked: datetime | None = None
     next_due: datetime | None = None
     gone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ItemQuery:
+    """Which items a list shows; every filter optional. ``council`` is a register code."""
+
+    feed: str | None = None
+    council: str | None = None
+    search: str | None = None
+    unread: bool = False
+    starred: bool = False
+    since: datetime | None = None
+    limit: int = 50  # 0 = no limit
+    offset: int = 0
 
 
 def iso_utc(when: datetime | None) -> str | None:

@@ -1,0 +1,42 @@
+"""The CPU-bound steps of a refresh, as plain functions a worker process can run.
+
+They take and return picklable values only, so refresh can hand them to a process pool and keep
+both cores busy while the event loop keeps fetching.
+"""
+
+from __future__ import annotations
+
+from civicreader.model import Council, Mention, ParsedItem
+from civicreader.parse import ParsedFeed, parse_feed
+
+Tags = list[Mention]
+
+
+def tag_item(item: ParsedItem, newsroom: Council | None = None) -> Tags:
+    """Councils of one item; a council's own newsroom is always about that council."""
+    from civicreader.councils.tagger import tag
+
+    mentions = tag(item.title, item.text, item.published)
+    if newsroom is not None and all(m.council.code != newsroom.code for m in mentions):
+        mentions = [*mentions, Mention(council=newsroom, salience=0.5, in_lead=True, count=0)]
+    return mentions
+
+
+def parse_and_tag(
+    data: bytes, url: str, content_type: str | None, newsroom: Council | None = None
+) -> tuple[ParsedFeed, list[Tags]]:
+    parsed = parse_feed(data, url, content_type)
+    return parsed, [tag_item(item, newsroom) for item in parsed.items]
+
+
+def extract_and_tag(
+    body: bytes, url: str, title: str, published: object
+) -> tuple[str | None, Tags]:
+    """Article text from a page, and the councils it names (with the item's title)."""
+    from civicreader.councils.tagger import tag
+    from civicreader.extract import extract_article
+
+    text = extract_article(body, url)
+    if not text:
+        return None, []
+    return text, tag(title, text, published)  # type: ignore[arg-type]

@@ -1,0 +1,344 @@
+"""Headless refresh: fetch every due feed concurrently, parse and tag in worker processes, and
+commit each feed's items in its own transaction so an interrupted refresh loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from civicreader.fetch import Fetcher, Limits, Response
+from civicreader.fulltext import fetch_full_texts
+from civicreader.locking import RefreshBusy, refresh_lock
+from civicreader.model import Config, Council, FeedConfig
+from civicreader.pipeline import parse_and_tag
+from civicreader.store import FetchRecord, Store
+from civicreader.store.database import now_iso, parse_iso
+
+BACKOFF_BASE = 300.0
+BACKOFF_MAX = 86_400.0
+POOL_THRESHOLD = 4  # fewer feeds than this are parsed in-process: a pool would cost more
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    """One feed's part of a refresh, as the summary and ``--json`` report it."""
+
+    url: str
+    title: str
+    result: str  # "ok", "not_modified", "failed", "deferred", "gone"
+    new: int = 0
+    updated: int = 0
+    status: int | None = None
+    error: str | None = None
+    full_text: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "result": self.result,
+            "new": self.new,
+            "updated": self.updated,
+            "status": self.status,
+            "error": self.error,
+            "full_text": self.full_text,
+        }
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    outcomes: list[FeedOutcome]
+    seconds: float = 0.0
+
+    def count(self, result: str) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    @property
+    def new(self) -> int:
+        return sum(o.new for o in self.outcomes)
+
+    @property
+    def updated(self) -> int:
+        return sum(o.updated for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed") + self.count("gone")
+
+    def summary(self) -> str:
+        return (
+            f"{self.count('ok')} ok, {self.count('not_modified')} not modified,"
+            f" {self.failed} failed, {self.count('deferred')} deferred;"
+            f" {self.new} new, {self.updated} updated items in {self.seconds:.1f} s"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.count("ok"),
+            "not_modified": self.count("not_modified"),
+            "failed": self.failed,
+            "deferred": self.count("deferred"),
+            "new": self.new,
+            "updated": self.updated,
+            "seconds": round(self.seconds, 3),
+            "feeds": [o.as_json() for o in self.outcomes],
+        }
+
+
+Progress = Callable[[FeedOutcome, int, int], None]
+
+
+def limits_of(config: Config) -> Limits:
+    s = config.settings
+    return Limits(
+        timeout=float(s.timeout_seconds),
+        max_bytes=int(s.max_feed_mb * 1024 * 1024),
+        concurrency=s.concurrency,
+        per_host=s.per_host,
+    )
+
+
+def backoff_until(failures: int, retry_after: float | None) -> str:
+    delay = min(BACKOFF_BASE * 2 ** max(0, failures - 1), BACKOFF_MAX)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return (datetime.now(UTC) + timedelta(seconds=delay)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _pool(n_feeds: int, workers: int | None) -> Executor | None:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or n_feeds < POOL_THRESHOLD:
+        return None
+    # fork is fastest, but forking a process that runs other threads (the TUI) is unsafe.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    return ProcessPoolExecutor(max_workers=count, mp_context=get_context(method))
+
+
+class _Run:
+    """The state of one refresh in progress (one event loop, one store connection)."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        pool: Executor | None,
+        total: int,
+        progress: Progress | None,
+        cancel: threading.Event | None,
+        newsrooms: dict[str, Council | None],
+        on_moved: Callable[[str, str], None] | None,
+        force: bool,
+    ) -> None:
+        self.store, self.fetcher, self.pool = store, fetcher, pool
+        self.total, self.done = total, 0
+        self.progress, self.cancel = progress, cancel
+        self.newsrooms, self.on_moved, self.force = newsrooms, on_moved, force
+        self.outcomes: list[FeedOutcome] = []
+
+    def _finish(self, outcome: FeedOutcome) -> FeedOutcome:
+        self.done += 1
+        self.outcomes.append(outcome)
+        if self.progress is not None:
+            self.progress(outcome, self.done, self.total)
+        return outcome
+
+    async def feed(self, feed: FeedConfig) -> FeedOutcome:
+        state = self.store.ensure_feed(feed.url)
+        title = feed.title or feed.url
+        if self.cancel is not None and self.cancel.is_set():
+            return self._finish(FeedOutcome(feed.url, title, "deferred", error="cancelled"))
+        due = parse_iso(state.next_due)
+        if not self.force and (state.gone or (due and due > datetime.now(UTC))):
+            result = "gone" if state.gone else "deferred"
+            why = "gone (HTTP 410); remove it or re-add it" if state.gone else "backing off"
+            return self._finish(FeedOutcome(feed.url, title, result, error=why))
+        resp = await self.fetcher.get(feed.url, state.etag, state.last_modified)
+        return self._finish(
+            await self._handle(feed, state.id, state.failures, state.body_hash, resp, title)
+        )
+
+    async def _handle(
+        self,
+        feed: FeedConfig,
+        feed_id: int,
+        failures: int,
+        old_hash: str | None,
+        resp: Response,
+        title: str,
+    ) -> FeedOutcome:
+        checked = now_iso()
+        if self.cancel is not None and self.cancel.is_set():
+            return FeedOutcome(feed.url, title, "deferred", error="cancelled")
+        if resp.error is not None or resp.body is None and not resp.not_modified:
+            failures += 1
+            gone = resp.status == 410
+            error = resp.error or "empty response"
+            self.store.record_fetch(
+                feed_id,
+                FetchRecord(
+                    resp.status,
+                    error,
+                    checked,
+                    backoff_until(failures, resp.retry_after),
+                    failures,
+                    gone=gone,
+                    keep_validators=True,
+                ),
+            )
+            return FeedOutcome(
+                feed.url, title, "gone" if gone else "failed", status=resp.status, error=error
+            )
+        if resp.moved_to and self.on_moved is not None:
+            self.store.rename_feed(feed.url, resp.moved_to)
+            self.on_moved(feed.url, resp.moved_to)
+        digest = hashlib.sha1(resp.body).hexdigest() if resp.body is not None else old_hash
+        if resp.not_modified or digest == old_hash:
+            self.store.record_fetch(
+                feed_id,
+                FetchRecord(
+                    resp.status,
+                    None,
+                    checked,
+                    None,
+                    0,
+                    resp.etag,
+                    resp.last_modified,
+                    digest,
+                    keep_validators=resp.not_modified,
+                ),
+            )
+            return FeedOutcome(feed.url, title, "not_modified", status=resp.status)
+        assert resp.body is not None
+        newsroom = self.newsrooms.get(feed.url)
+        args = (resp.body, resp.final_url, resp.content_type, newsroom)
+        if self.pool is None:
+            parsed, tags = await asyncio.to_thread(parse_and_tag, *args)
+        else:
+            loop = asyncio.get_running_loop()
+            parsed, tags = await loop.run_in_executor(self.pool, parse_and_tag, *args)
+        if not parsed.is_feed:
+            error = parsed.error or "not a feed"
+            self.store.record_fetch(
+                feed_id,
+                FetchRecord(
+                    resp.status,
+                    error,
+                    checked,
+                    backoff_until(failures + 1, None),
+                    failures + 1,
+                    keep_validators=True,
+                ),
+            )
+            return FeedOutcome(feed.url, title, "failed", status=resp.status, error=error)
+        saved = self.store.save_items(feed_id, parsed.items, tags)
+        self.store.record_fetch(
+            feed_id,
+            FetchRecord(
+                resp.status,
+                None,
+                checked,
+                None,
+                0,
+                resp.etag,
+                resp.last_modified,
+                digest,
+                title=parsed.title or None,
+                site_url=parsed.link,
+            ),
+        )
+        extracted = 0
+        if feed.full_text and saved.new_ids:
+            extracted = await fetch_full_texts(
+                self.store, self.fetcher, self.pool, feed_id, list(saved.new_ids), parsed.items
+            )
+        return FeedOutcome(
+            feed.url,
+            feed.title or parsed.title or feed.url,
+            "ok",
+            saved.new,
+            saved.updated,
+            resp.status,
+            full_text=extracted,
+        )
+
+
+def _newsrooms(feeds: Sequence[FeedConfig]) -> dict[str, Council | None]:
+    wanted = {f.url: f.council for f in feeds if f.council}
+    if not wanted:
+        return {}
+    from civicreader.councils.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    return {url: gaz.lookup(name) for url, name in wanted.items()}
+
+
+def run_refresh(
+    config: Config,
+    db_path: Path | str,
+    only: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    workers: int | None = None,
+    on_moved: Callable[[str, str], None] | None = None,
+) -> RefreshReport:
+    """Refresh the enabled feeds (or just ``only``); raises RefreshBusy if another is running."""
+    started = datetime.now(UTC)
+    with refresh_lock(db_path):
+        store = Store(db_path)
+        try:
+            store.sync_feeds(config.feeds)
+            targets = [f for f in config.feeds if f.enabled]
+            if only:
+                wanted = set(only)
+                targets = [f for f in config.feeds if f.url in wanted]
+            pool = _pool(len(targets), workers)
+            try:
+                outcomes = asyncio.run(
+                    _run_all(store, config, targets, pool, progress, cancel, on_moved, bool(only))
+                )
+            finally:
+                if pool is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            store.close()
+    order = {f.url: i for i, f in enumerate(config.feeds)}
+    outcomes.sort(key=lambda o: order.get(o.url, len(order)))
+    return RefreshReport(outcomes, (datetime.now(UTC) - started).total_seconds())
+
+
+async def _run_all(
+    store: Store,
+    config: Config,
+    targets: list[FeedConfig],
+    pool: Executor | None,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+    on_moved: Callable[[str, str], None] | None,
+    force: bool,
+) -> list[FeedOutcome]:
+    async with Fetcher(limits_of(config)) as fetcher:
+        run = _Run(
+            store,
+            fetcher,
+            pool,
+            len(targets),
+            progress,
+            cancel,
+            _newsrooms(targets),
+            on_moved,
+            force,
+        )
+        await asyncio.gather(*(run.feed(f) for f in targets))
+    return run.outcomes
+
+
+__all__ = ["FeedOutcome", "RefreshBusy", "RefreshReport", "run_refresh"]

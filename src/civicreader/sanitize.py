@@ -1,0 +1,40 @@
+"""Make feed-supplied text safe to store and show: no control characters, bounded length."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi/format characters that can
+# reorder or hide text on a terminal. Escape sequences lose their ESC and become harmless text.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+_SPACES = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+MAX_TITLE = 1_000
+MAX_TEXT = 1_000_000
+
+
+def clean_text(value: str | None, limit: int = MAX_TEXT) -> str:
+    """Body text: controls removed, CRs normalised, runs of blank lines folded, length capped."""
+    if not value:
+        return ""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
+    value = _BLANK_LINES.sub("\n\n", value).strip()
+    if len(value) > limit:
+        value = value[:limit].rstrip() + " …"
+    return value
+
+
+def clean_line(value: str | None, limit: int = MAX_TITLE) -> str:
+    """A one-line field (title, author): controls removed, whitespace folded, length capped."""
+    if not value:
+        return ""
+    value = _CONTROL.sub("", value)
+    value = unicodedata.normalize("NFC", _SPACES.sub(" ", value)).strip()
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value

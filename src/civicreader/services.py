@@ -1,0 +1,109 @@
+"""Where the store, the gazetteer and the tagger meet: the API the CLI and the reader use.
+
+``Library`` is the read/write facade over one database connection. It resolves council names
+for callers, so neither the CLI nor the UI ever sees SQL or register internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from civicreader.model import Article, Council, FeedStatus, ItemQuery, ItemRow, RelatedItem
+from civicreader.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilCount:
+    council: Council
+    stories: int
+
+
+class UnknownCouncil(ValueError):
+    """A council name or code that the gazetteer does not know."""
+
+
+def resolve_council(name: str) -> Council:
+    """A council from a name, GSS code or register code, or UnknownCouncil."""
+    from civicreader.councils.gazetteer import load_gazetteer
+
+    council = load_gazetteer().lookup(name)
+    if council is None:
+        raise UnknownCouncil(f"unknown council {name!r}")
+    return council
+
+
+class Library:
+    """One connection to one database; open one per thread."""
+
+    def __init__(self, db_path: Path | str) -> None:
+        self.store = Store(db_path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def items(self, query: ItemQuery) -> list[ItemRow]:
+        return self.store.list_items(query)
+
+    def count(self, query: ItemQuery) -> int:
+        return self.store.count_items(query)
+
+    def article(self, item_id: int) -> Article | None:
+        return self.store.article(item_id)
+
+    def related(self, item_id: int, limit: int = 20) -> list[RelatedItem]:
+        return self.store.related(item_id, limit)
+
+    def feeds(self) -> list[FeedStatus]:
+        return self.store.feed_statuses()
+
+    def councils(self) -> list[CouncilCount]:
+        out = []
+        for code, stories in self.store.council_counts():
+            council = self.store.council(code)
+            if council is not None:
+                out.append(CouncilCount(council, stories))
+        return out
+
+    def mark_read(self, ids: Iterable[int], read: bool = True) -> None:
+        self.store.set_read(ids, read)
+
+    def mark_query_read(self, query: ItemQuery) -> int:
+        """Mark every item matching ``query`` read (not just one page); returns how many."""
+        ids = self.store.item_ids(replace(query, limit=0, offset=0))
+        self.store.set_read(ids, True)
+        return len(ids)
+
+    def star(self, ids: Iterable[int], starred: bool = True) -> None:
+        self.store.set_starred(ids, starred)
+
+    def total(self) -> int:
+        return self.store.total_items()
+
+    def get_setting(self, key: str) -> str | None:
+        return self.store.get_meta(f"ui.{key}")
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.store.set_meta(f"ui.{key}", value)
+
+
+def retag(db_path: Path | str, batch: int = 2_000) -> int:
+    """Re-tag every stored item (after a gazetteer change); returns how many were tagged."""
+    from civicreader.councils.tagger import tag
+
+    store = Store(db_path)
+    done = 0
+    try:
+        for rows in store.texts_for_tagging(batch):
+            store.replace_tags([(row[0], tag(row[1], row[2], row[3])) for row in rows])
+            done += len(rows)
+    finally:
+        store.close()
+    return done

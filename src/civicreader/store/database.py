@@ -1,0 +1,145 @@
+"""Opening the database: WAL, busy timeout, migrations, and mapping rows to model objects."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from civicreader.model import Council, ItemRow
+from civicreader.store.schema import migrate
+
+CouncilResolver = Callable[[str], Council | None]
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written (read-only directory, full disk, corruption)."""
+
+
+def default_resolver() -> CouncilResolver:
+    """Council lookup by register code from the packaged gazetteer (imported only when needed)."""
+    from civicreader.councils.gazetteer import load_gazetteer
+
+    return load_gazetteer().by_code
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A connection in autocommit mode with WAL and a busy timeout; creates and migrates."""
+    target = Path(path)
+    try:
+        if str(path) != ":memory:":
+            target.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    return conn
+
+
+class StoreBase:
+    """Connection, transactions and row mapping shared by the store's parts."""
+
+    def __init__(self, path: Path | str, councils: CouncilResolver | None = None) -> None:
+        self.path = path
+        self.conn = connect(path)
+        self.db = sqlite_utils.Database(self.conn)
+        self._resolver = councils
+        self._council_cache: dict[str, Council | None] = {}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> StoreBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def council(self, code: str) -> Council | None:
+        if code not in self._council_cache:
+            if self._resolver is None:
+                self._resolver = default_resolver()
+            self._council_cache[code] = self._resolver(code)
+        return self._council_cache[code]
+
+    def _write(self, statements: Callable[[sqlite3.Connection], object]) -> object:
+        """Run ``statements`` in one IMMEDIATE transaction; any error rolls it all back."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"database {self.path} is not writable: {exc}") from exc
+        try:
+            result = statements(self.conn)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(f"write to {self.path} failed: {exc}") from exc
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _councils_of(self, ids: list[int]) -> dict[int, tuple[Council, ...]]:
+        if not ids:
+            return {}
+        out: dict[int, list[Council]] = {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT item_id, council FROM item_councils WHERE item_id IN ({marks})"
+            " ORDER BY item_id, salience DESC, council",
+            ids,
+        )
+        for item_id, code in rows:
+            council = self.council(code)
+            if council is not None:
+                out.setdefault(item_id, []).append(council)
+        return {k: tuple(v) for k, v in out.items()}
+
+    ITEM_COLUMNS = (
+        "i.id, f.url, COALESCE(NULLIF(f.custom_title, ''), NULLIF(f.title, ''), f.url),"
+        " i.title, i.link, i.published, i.read, i.starred"
+    )
+
+    def _item_rows(self, rows: list[tuple]) -> list[ItemRow]:
+        councils = self._councils_of([r[0] for r in rows])
+        return [
+            ItemRow(
+                id=r[0],
+                feed_url=r[1],
+                feed_title=r[2],
+                title=r[3],
+                link=r[4],
+                published=parse_iso(r[5]),
+                read=bool(r[6]),
+                starred=bool(r[7]),
+                councils=councils.get(r[0], ()),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,174 @@
+"""Writing items: one transaction per feed, stable identity, read state kept across updates."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from civicreader.model import Mention, ParsedItem, iso_utc
+from civicreader.store.database import StoreBase, now_iso
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    new: int = 0
+    updated: int = 0
+    new_ids: tuple[int, ...] = ()
+
+
+def _insert_tags(conn: sqlite3.Connection, item_id: int, mentions: Sequence[Mention]) -> None:
+    conn.execute("DELETE FROM item_councils WHERE item_id = ?", (item_id,))
+    conn.executemany(
+        "INSERT OR REPLACE INTO item_councils"
+        " (item_id, council, salience, in_title, in_lead, mentions) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (item_id, m.council.code, m.salience, int(m.in_title), int(m.in_lead), m.count)
+            for m in mentions
+        ],
+    )
+
+
+class ItemsMixin(StoreBase):
+    def save_items(
+        self,
+        feed_id: int,
+        items: Sequence[ParsedItem],
+        tags: Sequence[Sequence[Mention]],
+    ) -> SaveResult:
+        """Insert new items and update changed ones in place, with their council tags.
+
+        An item already extracted from its page keeps that text when only the feed entry changes.
+        """
+
+        def apply(conn: sqlite3.Connection) -> SaveResult:
+            known = {
+                key: (item_id, digest, full)
+                for key, item_id, digest, full in conn.execute(
+                    "SELECT key, id, content_hash, full_text FROM items WHERE feed_id = ?",
+                    (feed_id,),
+                )
+            }
+            stamp = now_iso()
+            new_ids: list[int] = []
+            updated = 0
+            for item, mentions in zip(items, tags, strict=True):
+                published = iso_utc(item.published)
+                old = known.get(item.key)
+                if old is None:
+                    cur = conn.execute(
+                        "INSERT INTO items (feed_id, key, guid, link, title, author, published,"
+                        " sort_date, summary, text, content_hash, first_seen, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            feed_id,
+                            item.key,
+                            item.guid,
+                            item.link,
+                            item.title,
+                            item.author,
+                            published,
+                            published or stamp,
+                            item.summary,
+                            item.text,
+                            item.content_hash,
+                            stamp,
+                            stamp,
+                        ),
+                    )
+                    item_id = int(cur.lastrowid or 0)
+                    new_ids.append(item_id)
+                    known[item.key] = (item_id, item.content_hash, 0)
+                elif old[1] != item.content_hash:
+                    item_id, _, full = old
+                    conn.execute(
+                        "UPDATE items SET guid = ?, link = ?, title = ?, author = ?,"
+                        " published = ?, sort_date = COALESCE(?, sort_date), summary = ?,"
+                        " text = CASE WHEN full_text = 1 THEN text ELSE ? END,"
+                        " content_hash = ?, updated_at = ? WHERE id = ?",
+                        (
+                            item.guid,
+                            item.link,
+                            item.title,
+                            item.author,
+                            published,
+                            published,
+                            item.summary,
+                            item.text,
+                            item.content_hash,
+                            stamp,
+                            item_id,
+                        ),
+                    )
+                    updated += 1
+                    if full:
+                        continue  # tags follow the extracted text, which has not changed
+                else:
+                    continue
+                _insert_tags(conn, item_id, mentions)
+            return SaveResult(len(new_ids), updated, tuple(new_ids))
+
+        result = self._write(apply)
+        assert isinstance(result, SaveResult)
+        return result
+
+    def set_full_text(self, item_id: int, text: str, mentions: Sequence[Mention]) -> None:
+        """Store the article extracted from the item's page and the councils found in it."""
+
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE items SET text = ?, full_text = 1, extract_note = NULL, updated_at = ?"
+                " WHERE id = ?",
+                (text, now_iso(), item_id),
+            )
+            _insert_tags(conn, item_id, mentions)
+
+        self._write(apply)
+
+    def set_extract_note(self, item_id: int, note: str) -> None:
+        """Extraction failed: the feed text stays, with a note saying why."""
+        self._write(
+            lambda c: c.execute("UPDATE items SET extract_note = ? WHERE id = ?", (note, item_id))
+        )
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        batch = [(int(read), i) for i in ids]
+        self._write(lambda c: c.executemany("UPDATE items SET read = ? WHERE id = ?", batch))
+
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> None:
+        batch = [(int(starred), i) for i in ids]
+        self._write(lambda c: c.executemany("UPDATE items SET starred = ? WHERE id = ?", batch))
+
+    def replace_tags(self, batch: Sequence[tuple[int, Sequence[Mention]]]) -> None:
+        """Re-tagging: swap the councils of many items in one transaction."""
+
+        def apply(conn: sqlite3.Connection) -> None:
+            for item_id, mentions in batch:
+                _insert_tags(conn, item_id, mentions)
+
+        self._write(apply)
+
+    def texts_for_tagging(self, batch: int = 2_000) -> Iterator[list[tuple[int, str, str, str]]]:
+        """(id, title, text, published) for every item, in batches, for ``councils retag``."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, title, text, COALESCE(published, sort_date) FROM items"
+                " WHERE id > ? ORDER BY id LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+
+    def items_needing_full_text(self, feed_id: int, ids: Sequence[int]) -> list[tuple[int, str]]:
+        """(id, link) of the given items that have an http(s) link and no extracted text yet."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self.conn.execute(
+            f"SELECT id, link FROM items WHERE feed_id = ? AND id IN ({marks}) AND full_text = 0"
+            " AND extract_note IS NULL AND (link LIKE 'http://%' OR link LIKE 'https://%')",
+            (feed_id, *ids),
+        ).fetchall()

@@ -1,0 +1,215 @@
+"""The command-line contract: JSON shapes, feed management, locate, help, import hygiene."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from civicreader.cli import cli
+from conftest import LoopbackServer, rss, write_config
+
+SETTINGS = "[settings]\ntimeout_seconds = 2\n"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def filled(server: LoopbackServer, paths: dict[str, Path]) -> dict[str, Path]:
+    items = [
+        {
+            "title": "Blackpool Council agrees budget",
+            "link": "/a.html",
+            "guid": "a",
+            "description": "Blackpool Council agreed its budget for children's services.",
+            "pubDate": "Wed, 05 Jun 2024 09:00:00 +0000",
+        },
+        {
+            "title": "Kirklees reviews libraries",
+            "link": "/b.html",
+            "guid": "b",
+            "description": "Kirklees Council is reviewing library opening hours.",
+            "pubDate": "Tue, 04 Jun 2024 09:00:00 +0000",
+        },
+        {
+            "title": "National funding round opens",
+            "link": "/c.html",
+            "guid": "c",
+            "description": "A new funding round for coastal towns opened today.",
+            "pubDate": "Mon, 03 Jun 2023 09:00:00 +0000",
+        },
+    ]
+    url = server.add("/feed.xml", rss(items, "Council news"))
+    write_config(paths["config"], [url], SETTINGS)
+    code, out = run("refresh")
+    assert code == 0, out
+    paths["feed"] = Path(url)  # type: ignore[assignment]
+    return paths
+
+
+def test_items_list_json_shape(filled: dict[str, Path]) -> None:
+    code, out = run("items", "list", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["title"] for r in rows] == [
+        "Blackpool Council agrees budget",
+        "Kirklees reviews libraries",
+        "National funding round opens",
+    ]
+    first = rows[0]
+    assert set(first) >= {
+        "id",
+        "title",
+        "link",
+        "feed",
+        "feed_title",
+        "published",
+        "read",
+        "starred",
+        "councils",
+    }
+    assert first["published"] == "2024-06-05T09:00:00Z"
+    assert first["link"].startswith("http://127.0.0.1:") and first["link"].endswith("/a.html")
+    assert first["feed_title"] == "Council news" and first["read"] is False
+    assert {"gss": "E06000009", "code": "BPL", "name": "Blackpool Borough Council"} in first[
+        "councils"
+    ]
+
+
+def test_items_list_filters(filled: dict[str, Path]) -> None:
+    def titles(*args: str) -> list[str]:
+        code, out = run("items", "list", "--json", *args)
+        assert code == 0, out
+        return [r["title"] for r in json.loads(out)]
+
+    assert titles("--council", "Kirklees") == ["Kirklees reviews libraries"]
+    assert titles("--council", "E06000009") == ["Blackpool Council agrees budget"]
+    assert titles("--search", "library") == ["Kirklees reviews libraries"]
+    assert titles("--since", "2024-01-01") == [
+        "Blackpool Council agrees budget",
+        "Kirklees reviews libraries",
+    ]
+    assert titles("--limit", "1") == ["Blackpool Council agrees budget"]
+    assert len(titles("--unread")) == 3
+    code, out = run("items", "list", "--council", "Atlantis")
+    assert code == 2 and "unknown council" in out
+
+
+def test_show_json_and_text(filled: dict[str, Path]) -> None:
+    code, out = run("items", "list", "--json", "--limit", "1")
+    item_id = json.loads(out)[0]["id"]
+    code, out = run("show", str(item_id), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["text"].startswith("Blackpool Council agreed its budget")
+    assert data["full_text"] is False and data["summary"]
+    code, out = run("show", str(item_id))
+    assert "Blackpool Council agrees budget" in out and "Blackpool Borough Council" in out
+    code, out = run("show", "999999")
+    assert code == 1 and "no story" in out
+
+
+def test_locate_follows_options_over_environment(paths: dict[str, Path], tmp_path: Path) -> None:
+    code, out = run("locate")
+    assert f"config: {paths['config']}" in out and f"database: {paths['db']}" in out
+    code, out = run("--config", str(tmp_path / "x.toml"), "--db", str(tmp_path / "y.db"), "locate")
+    assert f"config: {tmp_path / 'x.toml'}" in out and f"database: {tmp_path / 'y.db'}" in out
+
+
+def test_first_run_copies_the_shipped_feeds(paths: dict[str, Path]) -> None:
+    code, out = run("feeds", "list", "--json")
+    assert code == 0
+    feeds = json.loads(out.split("\n", 1)[1] if out.startswith("created") else out)
+    assert paths["config"].read_text() == (Path(__file__).parents[1] / "feeds.toml").read_text()
+    urls = {f["url"] for f in feeds}
+    assert "https://www.gov.uk/government/organisations/ofsted.atom" in urls
+
+
+def test_feeds_add_remove_keep_comments(paths: dict[str, Path]) -> None:
+    paths["config"].parent.mkdir(parents=True)
+    paths["config"].write_text('# my list\n\n[[feeds]]\nurl = "https://a.example/feed"  # A\n')
+    code, out = run(
+        "feeds",
+        "add",
+        "https://b.example/rss",
+        "--title",
+        "B",
+        "--tag",
+        "x",
+        "--council",
+        "Blackpool",
+        "--full-text",
+    )
+    assert code == 0, out
+    text = paths["config"].read_text()
+    assert text.startswith("# my list") and "# A" in text
+    assert 'council = "Blackpool Borough Council"' in text and "full_text = true" in text
+    code, out = run("feeds", "add", "https://b.example/rss")
+    assert code == 2 and "already subscribed" in out
+    code, out = run("feeds", "add", "ftp://c.example/x")
+    assert code == 2
+    code, out = run("feeds", "remove", "https://b.example/rss")
+    assert code == 0 and "b.example" not in paths["config"].read_text()
+    code, out = run("feeds", "remove", "https://nope.example/")
+    assert code == 1
+
+
+def test_validate_names_file_line_and_key(paths: dict[str, Path]) -> None:
+    paths["config"].parent.mkdir(parents=True)
+    paths["config"].write_text('[[feeds]]\nurl = "https://a.example/"\ncolour = "red"\n')
+    code, out = run("feeds", "validate")
+    assert code == 2
+    assert f"{paths['config']}:3" in out and "colour" in out and "Traceback" not in out
+
+
+def test_import_and_export_opml(paths: dict[str, Path], tmp_path: Path) -> None:
+    paths["config"].parent.mkdir(parents=True)
+    paths["config"].write_text("")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body><outline text="Councils">'
+        '<outline text="Kirklees &amp; co" xmlUrl="https://k.example/rss"/></outline>'
+        '<outline text="evil" xmlUrl="|touch /tmp/civicreader-pwned"/></body></opml>'
+    )
+    code, out = run("feeds", "import", str(opml))
+    assert code == 0 and "imported 1 feeds" in out
+    assert not Path("/tmp/civicreader-pwned").exists()
+    code, out = run("feeds", "export")
+    assert 'xmlUrl="https://k.example/rss"' in out and 'text="Councils"' in out
+
+
+def test_every_command_has_help() -> None:
+    def walk(command: click.Command, path: list[str]) -> None:
+        code, out = run(*path, "--help")
+        assert code == 0 and "Usage:" in out, path
+        assert command.help or command.short_help, path
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+
+    walk(cli, [])
+
+
+def test_cli_never_loads_textual() -> None:
+    code = (
+        "import sys, civicreader.cli, civicreader.services, civicreader.refresh;"
+        "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules)"
+        " else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_demo_shows_council_stories(paths: dict[str, Path]) -> None:
+    code, out = run("--db", str(paths["root"] / "demo.db"), "demo", "--no-ui")
+    assert code == 0, out
+    assert "Government lifts statutory direction over Blackpool" in out
+    line = next(x for x in out.splitlines() if "Thurrock Council issues section 114" in x)
+    assert "[Thurrock" in line and "Essex" in line  # councils tagged by the real pipeline

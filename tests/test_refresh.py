@@ -1,0 +1,166 @@
+"""End-to-end refresh against feeds served from loopback: counts, idempotence, 304s, failures."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from civicreader.cli import cli
+from civicreader.config import load_config
+from civicreader.model import ItemQuery
+from civicreader.refresh import run_refresh
+from civicreader.services import Library
+from conftest import LoopbackServer, rss, write_config
+
+SETTINGS = "[settings]\ntimeout_seconds = 2\nmax_feed_mb = 2\n"
+
+
+def _items(n: int, prefix: str, year: int = 2024) -> list[dict[str, str]]:
+    return [
+        {
+            "title": f"{prefix} story {i}",
+            "link": f"/{prefix}/story-{i}.html",
+            "guid": f"{prefix}-{i}",
+            "description": f"<p>Body of <b>{prefix}</b> story {i}.</p>",
+            "pubDate": f"Mon, {1 + i % 28:02d} Jan {year} 09:00:00 +0000",
+        }
+        for i in range(n)
+    ]
+
+
+def _refresh(config: Path, db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--config", str(config), "--db", str(db), "refresh", *args])
+    return result.exit_code, result.output
+
+
+def test_seed_sites_store_eight_items_with_absolute_links(
+    seed_server: LoopbackServer, tmp_path: Path
+) -> None:
+    feeds = [seed_server.url("/localgov/rss.xml"), seed_server.url("/pse/feed.xml")]
+    config = write_config(tmp_path / "feeds.toml", feeds)
+    db = tmp_path / "c.db"
+    code, out = _refresh(config, db, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["new"] == 8 and report["ok"] == 2
+    with Library(db) as lib:
+        rows = lib.items(ItemQuery(limit=0))
+    assert len(rows) == 8
+    assert all(r.link and r.link.startswith(seed_server.base + "/") for r in rows)
+    titles = {r.title for r in rows}
+    assert "Government acknowledges Blackpool children's services improvements" in titles
+
+
+def test_fifty_feeds_of_thirty_items_then_nothing_changes(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    urls = [server.add(f"/f{n}.xml", rss(_items(30, f"f{n}"), f"Feed {n}")) for n in range(50)]
+    config = write_config(tmp_path / "feeds.toml", urls, SETTINGS)
+    db = tmp_path / "c.db"
+    report = run_refresh(load_config(config), db)
+    assert (report.count("ok"), report.new, report.failed) == (50, 1500, 0)
+    again = run_refresh(load_config(config), db)
+    assert (again.count("not_modified"), again.new, again.updated) == (50, 0, 0)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 1500
+        assert conn.execute("SELECT count(DISTINCT link) FROM items").fetchone()[0] == 1500
+
+
+def test_conditional_get_sends_validators_and_gets_304(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    seen: list[str | None] = []
+    body = rss(_items(3, "c"))
+
+    def handler(req: BaseHTTPRequestHandler) -> None:
+        seen.append(req.headers.get("If-None-Match"))
+        if req.headers.get("If-None-Match") == '"v1"':
+            req.send_response(304)
+            req.send_header("Content-Length", "0")
+            req.end_headers()
+            return
+        req.send_response(200)
+        req.send_header("ETag", '"v1"')
+        req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        req.wfile.write(body)
+
+    url = server.add("/c.xml", handler=handler)
+    config = load_config(write_config(tmp_path / "feeds.toml", [url], SETTINGS))
+    assert run_refresh(config, tmp_path / "c.db").new == 3
+    second = run_refresh(config, tmp_path / "c.db")
+    assert seen == [None, '"v1"']
+    assert second.count("not_modified") == 1
+
+
+def test_edited_item_updates_in_place_and_keeps_read_state(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    items = _items(2, "e")
+    url = server.add("/e.xml", rss(items))
+    config = load_config(write_config(tmp_path / "feeds.toml", [url], SETTINGS))
+    db = tmp_path / "c.db"
+    run_refresh(config, db)
+    with Library(db) as lib:
+        first = lib.items(ItemQuery(search="story 0"))[0]
+        lib.mark_read([first.id])
+        lib.star([first.id])
+    items[0]["title"] = "e story 0 (corrected)"
+    server.add("/e.xml", rss(items))
+    report = run_refresh(config, db)
+    assert (report.new, report.updated) == (0, 1)
+    with Library(db) as lib:
+        row = lib.items(ItemQuery(limit=0, search="corrected"))
+        assert len(row) == 1 and row[0].id == first.id
+        assert row[0].read and row[0].starred
+        assert lib.total() == 2
+
+
+def test_failures_are_reported_and_the_rest_stored(server: LoopbackServer, tmp_path: Path) -> None:
+    good = server.add("/good.xml", rss(_items(4, "g")))
+    broken = server.add("/broken.xml", b"oops", status=500, headers={"Content-Type": "text/plain"})
+
+    def slow(req: BaseHTTPRequestHandler) -> None:
+        time.sleep(3)
+
+    hung = server.add("/slow.xml", handler=slow)
+    config = write_config(tmp_path / "feeds.toml", [good, broken, hung], SETTINGS)
+    db = tmp_path / "c.db"
+    code, out = _refresh(config, db, "--json")
+    assert code == 1
+    report = json.loads(out)
+    by_url = {f["url"]: f for f in report["feeds"]}
+    assert by_url[good]["result"] == "ok" and by_url[good]["new"] == 4
+    assert by_url[broken]["result"] == "failed" and "500" in by_url[broken]["error"]
+    assert by_url[hung]["result"] == "failed" and "timed out" in by_url[hung]["error"]
+    with Library(db) as lib:
+        assert lib.total() == 4
+        statuses = {s.url: s for s in lib.feeds()}
+    assert statuses[broken].last_error and statuses[broken].next_due is not None
+
+
+def test_quiet_refresh_prints_nothing_when_all_is_well(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    url = server.add("/q.xml", rss(_items(2, "q")))
+    config = write_config(tmp_path / "feeds.toml", [url], SETTINGS)
+    code, out = _refresh(config, tmp_path / "c.db", "--quiet")
+    assert (code, out) == (0, "")
+    code, out = _refresh(config, tmp_path / "c.db")
+    assert code == 0 and "1 not modified" in out and "0 new" in out
+
+
+def test_refresh_of_one_feed_only(server: LoopbackServer, tmp_path: Path) -> None:
+    a = server.add("/a.xml", rss(_items(2, "a")))
+    b = server.add("/b.xml", rss(_items(3, "b")))
+    config = write_config(tmp_path / "feeds.toml", [a, b], SETTINGS)
+    code, out = _refresh(config, tmp_path / "c.db", "--feed", b, "--json")
+    assert code == 0 and json.loads(out)["new"] == 3
+    assert server.hits.get("/a.xml") is None
+    code, out = _refresh(config, tmp_path / "c.db", "--feed", "http://127.0.0.1:1/nope.xml")
+    assert code == 2 and "not in" in out

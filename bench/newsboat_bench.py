@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -164,7 +165,7 @@ def newsboat_warm(
 
 def _tmux(sock: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["tmux", "-L", sock, "-f", "/dev/null", *args],
+        ["tmux", "-S", sock, "-f", "/dev/null", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -197,8 +198,8 @@ def newsboat_first_paint(
         if not _has_cache(work):
             _reload(work, timeout)
         env = _env(work)
-        sock = f"civicbench-{os.getpid()}-{time.monotonic_ns()}"
-        command = " ".join(_argv(work))  # paths come from tempfile / the caller: no spaces
+        sock = str(Path(tmp) / "tmux.sock")  # private tmux server, removed with tmp
+        command = shlex.join(_argv(work))  # tmux hands it to sh -c
         start = time.perf_counter()
         _tmux(sock, "new-session", "-d", "-s", "nb", "-x", "200", "-y", "50", command, env=env)
         try:

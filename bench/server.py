@@ -17,6 +17,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from email.message import Message
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -53,7 +54,7 @@ def _entries(feeds: Mapping[str, bytes], use_gzip: bool) -> dict[str, Entry]:
     return out
 
 
-def _not_modified(headers: Mapping[str, str], entry: Entry) -> bool:
+def _not_modified(headers: Message | Mapping[str, str], entry: Entry) -> bool:
     """RFC 9110: If-None-Match wins over If-Modified-Since when both are sent."""
     inm = headers.get("If-None-Match")
     if inm is not None:

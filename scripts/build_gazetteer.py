@@ -31,24 +31,49 @@ NON_COUNCIL_TYPES = {"COMB", "SRA"}  # combined (county) authorities, Greater Lo
 # Register start dates in mid-2005 are when records were created, not when councils began.
 ARTEFACT_START_YEAR = 2005
 
-PREFIXES = ("London Borough of ", "Royal Borough of ", "City and County of ", "City of ",
-            "Borough Council of ", "Borough of ", "Council of the ", "The ")
-SUFFIXES = (" Metropolitan Borough Council", " Metropolitan District Council",
-            " County Borough Council", " City and District Council", " Borough Council",
-            " District Council", " County Council", " City Council", " Corporation", " Council")
+PREFIXES = (
+    "London Borough of ",
+    "Royal Borough of ",
+    "City and County of ",
+    "City of ",
+    "Borough Council of ",
+    "Borough of ",
+    "Council of the ",
+    "The ",
+)
+SUFFIXES = (
+    " Metropolitan Borough Council",
+    " Metropolitan District Council",
+    " County Borough Council",
+    " City and District Council",
+    " Borough Council",
+    " District Council",
+    " County Council",
+    " City Council",
+    " Corporation",
+    " Council",
+)
 DROP_ALT_ENDINGS = (" ua", " london boro", " district", " county", " city", " ca", " cca", " mca")
 COUNCIL_ENDINGS = ("council", "corporation", " mdc", " mbc", " cc", " bc", " dc")
-COUNCIL_STARTS = ("london borough of", "royal borough of", "borough of", "borough council of",
-                  "council of", "city of westminster", "comhairle", "cyngor")
+COUNCIL_STARTS = (
+    "london borough of",
+    "royal borough of",
+    "borough of",
+    "borough council of",
+    "council of",
+    "city of westminster",
+    "comhairle",
+    "cyngor",
+)
 SUFFIX_OF = (" city of", " county of")
 SMALL_WORDS = {"of", "and", "the", "upon", "on", "in", "with", "a", "&", "y", "ar", "nan", "na"}
 
 
 def strip_affixes(name: str) -> str:
-    """"London Borough of Barnet" -> "Barnet"; "Sefton Metropolitan Borough Council" -> "Sefton"."""
+    """Area name from an official name: "London Borough of Barnet" -> "Barnet"."""
     for prefix in PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     for suffix in SUFFIXES:
         if name.endswith(suffix):
@@ -191,27 +216,32 @@ def build(register: Path = DEFAULT_REGISTER, aliases: Path = DATA_DIR / "aliases
     names = Names()
     authorities = []
     for row in sorted(rows, key=lambda r: r["local-authority-code"]):
-        code, official, kind = row["local-authority-code"], row["official-name"].strip(), row[
-            "local-authority-type"]
+        code, official, kind = (
+            row["local-authority-code"],
+            row["official-name"].strip(),
+            row["local-authority-type"],
+        )
         valid_from, valid_to = valid_range(row)
         principal = kind not in NON_COUNCIL_TYPES
-        authorities.append({
-            "code": code,
-            "gss": row["gss-code"] or None,
-            "name": official,
-            "nice_name": row["nice-name"].strip(),
-            "kind": kind,
-            "kind_name": row["local-authority-type-name"],
-            "nation": row["nation"],
-            "region": row["region"],
-            "start": row["start-date"] or None,
-            "end": row["end-date"] or None,
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-            "replaced_by": [c for c in row["replaced-by"].split(",") if c],
-            "former_gss": [c for c in row["former-gss-codes"].split(",") if c],
-            "principal": principal,
-        })
+        authorities.append(
+            {
+                "code": code,
+                "gss": row["gss-code"] or None,
+                "name": official,
+                "nice_name": row["nice-name"].strip(),
+                "kind": kind,
+                "kind_name": row["local-authority-type-name"],
+                "nation": row["nation"],
+                "region": row["region"],
+                "start": row["start-date"] or None,
+                "end": row["end-date"] or None,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "replaced_by": [c for c in row["replaced-by"].split(",") if c],
+                "former_gss": [c for c in row["former-gss-codes"].split(",") if c],
+                "principal": principal,
+            }
+        )
         # The lookup file holds every alt-name, quoted; the alt-names column splits on commas.
         alts = [a for a in (clean_alt(x) for x in lookup_names.get(code, [])) if a]
         alts = [a for a in alts if normalise_key(a) not in drop]
@@ -232,6 +262,8 @@ def build(register: Path = DEFAULT_REGISTER, aliases: Path = DATA_DIR / "aliases
                 continue
             if normalise_key(place) not in bare_blocked and place in places:
                 names.add(place, "place", code)
+            elif normalise_key(place) not in drop:
+                names.add(place, "list_only", code)  # only in "Hart and Rushmoor councils"
             for suffix in council_suffixes(official, kind):
                 names.add(f"{place} {suffix}", "council", code)
             if kind == "LBO":

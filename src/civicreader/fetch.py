@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import socket
 import ssl
 import zlib
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from urllib.request import url2pathname
 import httpx
 
 from civicreader import __version__
+from civicreader.sanitize import clean_line
 
 USER_AGENT = f"civicreader/{__version__} (+terminal news reader; polite polling)"
 FEED_ACCEPT = (
@@ -68,6 +70,10 @@ class TooLarge(Exception):
     pass
 
 
+class BadBody(ValueError):
+    """The body cannot be decoded (corrupt gzip/deflate, unknown content encoding)."""
+
+
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """Retry-After as seconds from now, from either delta-seconds or an HTTP date."""
     if not value:
@@ -91,15 +97,17 @@ class _Inflater:
     def __init__(self, encoding: str, cap: int) -> None:
         self.cap = cap
         self.size = 0
+        self._raw_fallback = False
         enc = encoding.strip().lower()
         if enc in ("gzip", "x-gzip"):
             self._z: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif enc == "deflate":
             self._z = zlib.decompressobj(zlib.MAX_WBITS)
+            self._raw_fallback = True  # some servers send raw deflate without the zlib header
         elif enc in ("", "identity"):
             self._z = None
         else:
-            raise ValueError(f"unsupported content encoding {encoding!r}")
+            raise BadBody(f"unsupported content encoding {clean_line(encoding, 40)!r}")
 
     def feed(self, chunk: bytes, out: bytearray) -> None:
         if self._z is None:
@@ -107,7 +115,15 @@ class _Inflater:
             return
         data = chunk
         while data:
-            piece = self._z.decompress(data, self.cap - self.size + 1)
+            try:
+                piece = self._z.decompress(data, self.cap - self.size + 1)
+            except zlib.error as exc:
+                if self._raw_fallback and self.size == 0:
+                    self._raw_fallback = False
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise BadBody(f"corrupt compressed body ({exc})") from exc
+            self._raw_fallback = False
             self._add(piece, out)
             data = self._z.unconsumed_tail
             if not piece and data:
@@ -120,17 +136,45 @@ class _Inflater:
         out += piece
 
 
+def _header_safe(value: str | None) -> bool:
+    """A stored validator is sent back only if printable ASCII (httpx encodes headers as ASCII)."""
+    return bool(value) and value.isascii() and value.isprintable()  # type: ignore[union-attr]
+
+
+def _absolute(base: str, location: str) -> str | None:
+    """A redirect target as an absolute, percent-encoded URL (safe to store and print), or None."""
+    try:
+        return str(httpx.URL(urljoin(base, location.strip())))
+    except (httpx.InvalidURL, ValueError):
+        return None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and the chain below it (httpx wraps httpcore wraps the socket error)."""
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in out and len(out) < 10:
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
+
+
 def _describe(exc: BaseException, url: str) -> str:
     host = urlsplit(url).hostname or url
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return "timed out"
+    if isinstance(exc, BadBody):
+        return str(exc)
+    if isinstance(exc, httpx.InvalidURL):
+        return f"invalid URL: {str(exc)[:200]}"
     if isinstance(exc, httpx.ConnectError):
+        chain = _causes(exc)
         text = str(exc)
-        if isinstance(exc.__cause__, ssl.SSLError) or "SSL" in text or "certificate" in text:
+        if any(isinstance(e, ssl.SSLError) for e in chain) or "SSL" in text:
             return f"TLS error: {text[:200]}"
-        if "Name or service not known" in text or "nodename" in text or "getaddrinfo" in text:
+        if any(isinstance(e, socket.gaierror) for e in chain) or "getaddrinfo" in text:
             return f"DNS lookup failed for {host}"
-        if "refused" in text.lower():
+        if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text.lower():
             return f"connection refused by {host}"
         return f"cannot connect to {host}: {text[:200]}"
     if isinstance(exc, ssl.SSLError):
@@ -189,21 +233,24 @@ class Fetcher:
         if scheme not in ("http", "https"):
             return Response(url, url, error=f"unsupported URL scheme {scheme!r}")
         headers = {"Accept": accept}
-        if etag:
+        if etag and _header_safe(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified and _header_safe(last_modified):
             headers["If-Modified-Since"] = last_modified
         try:
             async with self._host_gate(url), self._overall:
                 async with asyncio.timeout(self.limits.timeout):
-                    return await self._follow(url, headers)
+                    resp = await self._follow(url, headers)
         except TooLarge:
             cap = self.limits.max_bytes / 1024 / 1024
             return Response(url, url, error=f"larger than the {cap:g} MB limit")
         except (TimeoutError, httpx.TimeoutException):
             return Response(url, url, error=f"timed out after {self.limits.timeout:g} s")
-        except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:
-            return Response(url, url, error=_describe(exc, url))
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError, zlib.error) as exc:
+            return Response(url, url, error=clean_line(_describe(exc, url), 300))
+        if resp.error is not None:  # status lines and URLs come from the server: no controls
+            resp.error = clean_line(resp.error, 300)
+        return resp
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Response:
         seen = {url}
@@ -214,8 +261,12 @@ class Fetcher:
             resp = await self._client.send(request, stream=True)
             try:
                 if resp.status_code in REDIRECTS and "location" in resp.headers:
-                    target = urljoin(current, resp.headers["location"])
+                    target = _absolute(current, resp.headers["location"])
                     permanent = permanent and resp.status_code in PERMANENT
+                    if target is None:
+                        return Response(
+                            url, current, resp.status_code, error="redirect to an invalid URL"
+                        )
                     if urlsplit(target).scheme.lower() not in ("http", "https"):
                         return Response(
                             url,

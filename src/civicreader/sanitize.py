@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidi/format characters that can
-# reorder or hide text on a terminal. Escape sequences lose their ESC and become harmless text.
+# C0 controls except tab and newline, DEL, C1 controls, the bidi/format characters that can
+# reorder or hide text on a terminal, and lone surrogates (SQLite cannot store them as UTF-8).
+# Escape sequences lose their ESC and become harmless text.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ud800-\udfff"
+    "\ufeff\ufff9-\ufffb]"
 )
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")

@@ -12,6 +12,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -74,7 +75,12 @@ def parse_day(value: object) -> date | None:
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
+            pass
+        try:  # RFC 822, as RSS writes it: "Wed, 05 Jun 2024 09:00:00 +0000"
+            when = parsedate_to_datetime(value.strip())
+        except (TypeError, ValueError, IndexError):
             return None
+        return date(when.year, when.month, when.day)
     return None
 
 
@@ -83,7 +89,8 @@ class NameEntry:
     """One name the tagger matches.
 
     ``form``: "council" (names the council as an organisation), "place" (a bare area name,
-    counted only in context), "acronym" (standalone, case-sensitive), "initials" (case-sensitive,
+    counted only in context), "list_only" (a bare name too ambiguous alone, counted only in
+    "X and Y councils"), "acronym" (standalone, case-sensitive), "initials" (case-sensitive,
     only confirms a council named otherwise) or "body" (a non-council body: matched, discarded).
     """
 
@@ -213,9 +220,7 @@ class Gazetteer:
             return []
         scored: list[tuple[int, bool, str, Council]] = []
         for council in self.councils():
-            names = {
-                " ".join(normalise(n).split()) for n in (council.name, council.nice_name) if n
-            }
+            names = {" ".join(normalise(n).split()) for n in (council.name, council.nice_name) if n}
             names.add(council.code.lower())
             best = min(_match_rank(q, n) for n in names)
             if best < 4:

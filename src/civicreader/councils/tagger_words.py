@@ -1,4 +1,4 @@
-"""Word lists the tagger uses to read the context around a place name.
+"""Word lists and small text probes the tagger uses to read the context around a name.
 
 Kept apart from the matching logic so the rules read as rules. All words are lower-case.
 """
@@ -35,6 +35,13 @@ ACTION_VERBS = _inflect(
     "set cut hit won sold bought spent lost sought took led got paid made gave told kept "
     "held began become chose".split()
 )
+# The subset no sports or business story uses of a place ("Derby sign striker" is not here):
+# these need no other local-government word in the item.
+CIVIC_VERBS = _inflect(
+    "approve adopt consult scrap publish propose unveil declare commission outsource overspend "
+    "apologise apologize appoint recruit freeze hike cut axe shelve ratify endorse devolve "
+    "rezone reorganise restructure"
+) | frozenset("sets set cut".split())
 SAY_VERBS = frozenset("say says said claim claims claimed insist insists insisted".split())
 # Words allowed between a place and its verb ("Birmingham has formally issued").
 AUXILIARIES = frozenset(
@@ -45,10 +52,9 @@ AUXILIARIES = frozenset(
 # Nouns that make a preceding place name mean its council ("Blackpool children's services",
 # "an enlarged Norwich unitary"); also after a possessive ("Surrey's SEND service").
 LG_NOUNS = frozenset(
-    "children's childrens council councils councillor councillors cabinet leader leadership "
-    "budget budgets unitary send social adult adults' authority administration chief "
-    "finances finance housing planning education services service officers officials "
-    "scrutiny overspend deficit spending savings bosses staff schools".split()
+    "children's childrens children council councils councillor councillors cabinet leader mayor "
+    "leadership budget budgets unitary send social adult adults' authority administration chief "
+    "finances finance planning scrutiny overspend deficit spending savings bosses".split()
 )
 
 # Words after a place that make the phrase another organisation, building or event:
@@ -105,10 +111,105 @@ NON_COUNCIL_OF = frozenset(
 MEMBER_FOR = frozenset("mp mps msp msps ms mla member members candidate seat".split())
 SUFFIX_MARKS = ("-run", "-led", "-controlled", "-governed")
 
-# Local-government context: a sentence (or item) mentioning these is about councils.
-LG_CUE = re.compile(
-    r"council|cabinet|section 114|ofsted|children['’]s services|social (?:care|work)|"
-    r"unitary|local authorit|local government|chief executive|budget|\bleader\b|\bscrutiny\b",
-    re.IGNORECASE,
+# Local-government context: a sentence (or item) with these is about councils. Normalised
+# spelling (lower-case, punctuation as spaces), matched as substrings.
+LG_CUE_WORDS = (
+    "council",
+    "cabinet",
+    "section 114",
+    "ofsted",
+    "children s services",
+    "social care",
+    "social work",
+    "unitary",
+    "local authorit",
+    "local government",
+    "chief executive",
+    "budget",
+    " leader ",
+    " leaders ",
+    " scrutiny ",
 )
 SEND_CUE = re.compile(r"\bSEND\b")
+
+
+BREAK = ".!?;:\n"  # a gap holding one of these ends the context
+WORD_MARKS = "'’&-"
+NEXT_WORD = re.compile(r"([^A-Za-z]*?)([A-Za-z][A-Za-z'’&-]*)")
+WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+
+def is_title_case(title: str) -> bool:
+    """Whether a headline capitalises (nearly) every longer word."""
+    long_words = [w for w in WORDS.findall(title) if len(w) > 3]
+    if len(long_words) < 3:
+        return False
+    return sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+def prev_words(text: str, pos: int, count: int = 3) -> list[tuple[str, str]]:
+    """Up to ``count`` words before ``pos``, nearest first, each with the gap after it.
+
+    Stops at a sentence break, so a word from the previous sentence never counts.
+    """
+    out: list[tuple[str, str]] = []
+    i = pos
+    floor = max(0, pos - 80)
+    while len(out) < count:
+        j = i
+        while j > floor and not text[j - 1].isalpha():
+            j -= 1
+        gap = text[j:i]
+        if j == floor or (gap != " " and any(ch in gap for ch in BREAK)):
+            break
+        k = j
+        while k > floor and (text[k - 1].isalpha() or text[k - 1] in WORD_MARKS):
+            k -= 1
+        while not text[k].isalpha():
+            k += 1
+        out.append((text[k:j], gap))
+        i = k
+    return out
+
+
+def next_words(text: str, pos: int, count: int = 4) -> list[tuple[str, str]]:
+    """Up to ``count`` words after ``pos``, each with the gap before it; stops at a break."""
+    out: list[tuple[str, str]] = []
+    limit = min(len(text), pos + 120)
+    while len(out) < count:
+        m = NEXT_WORD.match(text, pos, limit)
+        if not m or (m.group(1) not in ("", " ") and any(ch in m.group(1) for ch in BREAK)):
+            break
+        out.append((m.group(1), m.group(2)))
+        pos = m.end()
+    return out
+
+
+def bare(word: str) -> str:
+    """Lower-case word without a possessive 's."""
+    word = word.lower()
+    for tail in ("'s", "’s"):
+        if word.endswith(tail):
+            return word[:-2]
+    return word
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of the sentence around text[start:end], at most 400 characters each way."""
+    floor = max(0, start - 400)
+    lo = max(text.rfind(mark, floor, start) for mark in (". ", "? ", "! ", "\n"))
+    lo = max(lo, floor - 1)
+    his = [text.find(mark, end, end + 400) for mark in (". ", "? ", "! ", "\n")]
+    hi = min([h for h in his if h >= 0], default=min(len(text), end + 400))
+    return lo + 1, hi
+
+
+def glued(text: str, start: int, end: int) -> bool:
+    """Part of a longer token: "Blackpool-based", "anti-Kent", "swansea.com", an address."""
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    if after[:1] in ("-", ".", "@", "/") and after[1:2].isalnum():
+        return True
+    if before[-1:] in ("@", "/", ".") and before[:1].isalnum():
+        return True
+    return before[-1:] == "-" and before[:1].isalpha()

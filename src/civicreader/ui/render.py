@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.style import StyleType
 from rich.text import Text
 
 from civicreader.model import Article, Council, ItemRow
@@ -34,7 +35,9 @@ def fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
-def item_line(row: ItemRow, width: int, source_width: int = 14) -> Text:
+def item_line(
+    row: ItemRow, width: int, source_width: int = 14, council_style: StyleType = "bold"
+) -> Text:
     """One row of the item list: marker, date, source, title, councils (right)."""
     marker = "★" if row.starred else ("●" if not row.read else " ")
     line = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -48,7 +51,7 @@ def item_line(row: ItemRow, width: int, source_width: int = 14) -> Text:
     line.append(fit(row.title, title_room), style="bold" if not row.read else "")
     if council_room:
         line.append("  ")
-        line.append(fit(councils, council_room), style="bold")
+        line.append(fit(councils, council_room), style=council_style)
     return line
 
 
@@ -86,11 +89,12 @@ def article_header(article: Article) -> Text:
     return text
 
 
-def related_line(row: ItemRow) -> Text:
-    """A related story: title, then source and date (the reader compares publishers and years)."""
+def related_line(row: ItemRow, width: int = 0) -> Text:
+    """A related story: date and source first (the reader compares years and publishers)."""
     text = Text(end="", no_wrap=True, overflow="ellipsis")
+    text.append(short_date(row.published) + "  ", style="dim")
+    text.append(fit(row.feed_title, 16) + "  ", style="italic")
     text.append(row.title, style="bold" if not row.read else "")
-    text.append(f"  {row.feed_title} · {short_date(row.published).strip()}", style="dim")
     return text
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -176,22 +174,9 @@ class ItemList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
-        text = item_line(self.rows[index], width)
-        council_style = self.get_component_rich_style("item-list--council")
-        text.highlight_words([], style=council_style)  # keeps the Text type stable for mypy
-        segments = [
-            Segment(seg.text, _councilise(seg.style, council_style))
-            for seg in text.render(self.app.console)
-        ]
-        strip = Strip(segments).apply_style(base).extend_cell_length(width).crop(0, width)
         if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("item-list--cursor"))
-        return strip
-
-
-def _councilise(style: Style | None, council: Style) -> Style | None:
-    """Council names carry a bold marker in item_line; give them the theme's accent colour."""
-    if style is not None and style.bold and not style.italic and style.dim is None and \
-            style.color is None and style.meta.get("council"):
-        return style + council
-    return style
+            base = base + self.get_component_rich_style("item-list--cursor")
+        council_style = self.get_component_rich_style("item-list--council", partial=True)
+        text = item_line(self.rows[index], width, council_style=council_style)
+        segments = list(text.render(self.app.console))
+        return Strip(segments).apply_style(base).extend_cell_length(width, base).crop(0, width)

@@ -1,0 +1,335 @@
+"""Find the councils a news item is about: pure, deterministic, no I/O after the first load.
+
+One Aho-Corasick pass over a normalised copy of "title\\ntext" finds every gazetteer name at
+word boundaries; the leftmost-longest matches are kept ("Surrey Heath" beats "Surrey",
+"Greater Manchester" swallows "Manchester"). Names that call the council by name ("Essex CC",
+"Cyngor Gwynedd", "RBKC") count as they stand. A bare place name counts only when its context
+makes it stand for the council (a council word after a list, a possessive, a verb councils do,
+a local-government noun, or such words in its sentence) and nothing marks it as a club,
+university, police force, constituency, person, parish council or mere location. Finally each
+name resolves to the council(s) that existed on the publication date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+import ahocorasick
+
+from civicreader.councils import tagger_words as W
+from civicreader.councils.gazetteer import (
+    Gazetteer,
+    NameEntry,
+    load_gazetteer,
+    normalise,
+    parse_day,
+)
+from civicreader.model import Mention
+
+__all__ = ["tag"]
+
+MAX_TITLE = 2_000
+MAX_TEXT = 200_000
+LEAD_CHARS = 300
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FORM_ORDER = ("council", "acronym", "body", "place", "list_only", "initials")
+_BARE = ("place", "list_only")
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)\Z")
+_COUNCIL_LIST = re.compile(
+    r"\b(?:councils|authorities)\s*,?\s+(?:of|including|such as|like)\s+\Z", re.IGNORECASE
+)
+REJECT, WEAK, MEDIUM, STRONG = 0, 1, 2, 3
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    form: str
+    key: str
+    codes: tuple[str, ...]
+    official: tuple[str, ...]
+    level: int = REJECT
+    shadows: bool = False  # rejected as part of another entity: weakens bare repeats
+
+
+@dataclass(slots=True)
+class _Item:
+    text: str
+    title_len: int
+    title_case: bool
+    day: date | None
+    norm: str  # " " + normalise(text) + " "
+    _doc_cue: bool | None = field(default=None)
+
+    def doc_cue(self) -> bool:
+        if self._doc_cue is None:
+            self._doc_cue = self.cue(0, len(self.text))
+        return self._doc_cue
+
+    def cue(self, start: int, end: int) -> bool:
+        """Whether text[start:end] has local-government words (council, cabinet, SEND ...)."""
+        window = self.norm[start : end + 2]
+        if any(word in window for word in W.LG_CUE_WORDS):
+            return True
+        return "SEND" in self.text[start:end] and bool(W.SEND_CUE.search(self.text, start, end))
+
+    def loose_title(self, pos: int) -> bool:
+        """Inside a Title Case headline, capitals say nothing about proper nouns."""
+        return self.title_case and pos < self.title_len
+
+
+class _Matcher:
+    """The automaton over every gazetteer name, built once per gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        grouped: dict[str, list[NameEntry]] = {}
+        for entry in gazetteer.entries:
+            grouped.setdefault(entry.key, []).append(entry)
+        self.automaton = ahocorasick.Automaton()
+        for key, entries in grouped.items():
+            self.automaton.add_word(f" {key} ", (len(key) + 2, key, _variants(entries)))
+        self.automaton.make_automaton()
+
+    def find(self, text: str, norm: str) -> list[_Hit]:
+        """Leftmost-longest name matches, after case checks, in text order.
+
+        ``norm`` is ``" " + normalise(text) + " "``, so names match only at word boundaries.
+        """
+        raw: list[_Hit] = []
+        for last, (length, key, variants) in self.automaton.iter(norm):
+            start, end = last - length + 1, last - 1  # offsets in ``text``
+            surface = text[start:end]
+            capital = surface[0].isupper() or surface[0].isdigit()
+            for form, exact, codes, official in variants:
+                if (surface == exact) if exact is not None else capital:
+                    raw.append(_Hit(start, end, form, key, codes, official))
+                    break
+        if len(raw) > 1:
+            raw.sort(key=lambda h: (h.start, h.start - h.end))
+        hits: list[_Hit] = []
+        edge = -1
+        for hit in raw:
+            if hit.start >= edge:
+                hits.append(hit)
+                edge = hit.end
+        return hits
+
+
+_Variant = tuple[str, "str | None", tuple[str, ...], tuple[str, ...]]
+
+
+def _variants(entries: list[NameEntry]) -> tuple[_Variant, ...]:
+    """Per form (strongest first) and exact spelling: the codes a name can mean."""
+    merged: dict[tuple[str, str | None], tuple[set[str], set[str]]] = {}
+    for e in entries:
+        codes, official = merged.setdefault((e.form, e.exact), (set(), set()))
+        codes.update(e.codes)
+        official.update(e.official)
+    order = sorted(merged, key=lambda k: (_FORM_ORDER.index(k[0]), k[1] or ""))
+    return tuple(
+        (form, exact, tuple(sorted(merged[form, exact][0])), tuple(sorted(merged[form, exact][1])))
+        for form, exact in order
+    )
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> _Matcher:
+    return _Matcher(load_gazetteer())
+
+
+def _clean(value: object, limit: int) -> str:
+    text = value if isinstance(value, str) else ""
+    return _CONTROL.sub(" ", text[:limit])
+
+
+def _follower_verdict(item: _Item, last: _Hit, size: int) -> tuple[int | None, bool, bool]:
+    """What follows a (list of) place name(s): (level or None, shadows, overrides location)."""
+    text = item.text
+    end = last.end
+    mark = text[end : end + 1]
+    if mark and mark in "'’" and (text[end + 1 : end + 2] in ("s", "S") or text[end - 1] in "sS"):
+        nxt = W.next_words(text, end + 1, 1)  # possessive: "Surrey's SEND service"
+        if nxt and nxt[0][1].lower() in ("s",):
+            nxt = W.next_words(text, end + 2, 1)
+        if nxt and W.bare(nxt[0][1]) in W.LG_NOUNS:
+            return MEDIUM, False, True
+        # "Blackpool's most vulnerable children" (beside "Ofsted"), not "Durham's cathedral"
+        return (WEAK if _sentence_cue(item, last.start, end) else None), False, True
+    words = W.next_words(text, end)
+    if not words or words[0][0] not in (" ", "\u00a0"):
+        return None, False, False
+    first, raw = W.bare(words[0][1]), words[0][1]
+    second = W.bare(words[1][1]) if len(words) > 1 else ""
+    if first in W.PARISH_HEADS and second.startswith("council"):
+        return REJECT, False, False  # "Chichester City Council" is a parish-level council
+    if first == "council" or (first in ("district", "borough", "county") and second == "council"):
+        return STRONG, False, True
+    if first == "councils" or (first in ("district", "borough", "county") and second == "councils"):
+        return (STRONG if size > 1 else REJECT), False, True  # "Adur and Worthing councils"
+    if first in W.ORG_FOLLOWERS:
+        return REJECT, True, False
+    if raw[0].isupper() and first in ("north", "south", "east", "west", "central"):
+        return REJECT, True, False  # a constituency: "Blackpool South"
+    if first in W.LG_NOUNS:
+        return MEDIUM, False, True
+    if raw[0].isupper() and not item.loose_title(end) and first not in ("and", "or"):
+        return REJECT, True, False  # "Blackpool Illuminations", "Leeds Beckett": another name
+    for _, word in words[:3]:
+        low = word.lower()
+        if low in W.SAY_VERBS:
+            return (WEAK if item.doc_cue() else None), False, False
+        if low in W.CIVIC_VERBS or (low in W.ACTION_VERBS and item.doc_cue()):
+            return WEAK, False, False  # weak: "Derby sign striker" beside "Derby County"
+        if low in W.ACTION_VERBS:
+            return None, False, False
+        if low not in W.AUXILIARIES and not low.endswith("ly"):
+            break
+    return None, False, False
+
+
+def _judge_chain(item: _Item, chain: list[_Hit]) -> None:
+    """Decide a run of place names joined by commas/"and" ("Babergh and Mid Suffolk")."""
+    text = item.text
+    head, last = chain[0], chain[-1]
+    level, shadows, firm = _follower_verdict(item, last, len(chain))
+    prev = W.prev_words(text, head.start)
+    w1 = prev[0][0].lower() if prev else ""
+    gap1 = prev[0][1] if prev else ""
+    w2 = prev[1][0].lower() if len(prev) > 1 else ""
+    if level not in (STRONG, REJECT):
+        if w1 in W.NON_COUNCIL_BEFORE and gap1 == " ":
+            level, shadows = REJECT, True  # "NHS Fife", "BBC Birmingham"
+        elif (w1 == "of" and w2 in W.NON_COUNCIL_OF) or (w1 == "for" and w2 in W.MEMBER_FOR):
+            level, shadows = REJECT, True  # "University of Salford", "MP for Blackpool South"
+        elif w1 in W.COMPASS or w1.rsplit("-", 1)[-1] in W.COMPASS:
+            level = REJECT  # "west Cumbria", "South Warwickshire": a region, not the council
+        elif w1.endswith(W.SUFFIX_MARKS):
+            level = MEDIUM if level is None else level  # "Labour-run Birmingham"
+        elif _COUNCIL_LIST.search(text, max(0, head.start - 40), head.start):
+            level = STRONG  # "the district councils of Chiltern, South Bucks and Wycombe"
+        elif (
+            prev
+            and prev[0][0][0].isupper()
+            and gap1 == " "
+            and w1 not in W.STOP_CAPS
+            and (not item.loose_title(head.start) or _name_like(w1))
+        ):
+            level, shadows = REJECT, True  # "Helen Lincoln", "Culture Perth and Kinross"
+        elif w1 in W.LOCATIVES and not firm:
+            in_x = w1 == "in" and len(prev) == 1 and text[last.end : last.end + 1] == ","
+            if not (in_x and _sentence_cue(item, head.start, last.end)):
+                level = REJECT  # "drivers in Watford", "a rail line to Carlisle"
+            elif level is None:
+                level = WEAK  # "In Blackpool, social workers ..."
+    if level is None:
+        level = WEAK if _sentence_cue(item, head.start, last.end) else REJECT
+    for hit in chain:
+        hit.level, hit.shadows = level, shadows
+        if W.glued(text, hit.start, hit.end) or (hit.form == "list_only" and level < STRONG):
+            hit.level = REJECT
+
+
+def _name_like(word: str) -> bool:
+    """In a Title Case headline: "Helen" (Lincoln) looks like a name, "Rates" a verb."""
+    return not (word in W.ACTION_VERBS or word in W.SAY_VERBS or word.endswith(("s", "ed")))
+
+
+def _sentence_cue(item: _Item, start: int, end: int) -> bool:
+    lo, hi = W.sentence_bounds(item.text, start, end)
+    return item.cue(lo, hi)
+
+
+def _judge(item: _Item, hits: list[_Hit]) -> None:
+    chain: list[_Hit] = []
+    for hit in hits:
+        if hit.form in ("council", "acronym"):
+            hit.level = STRONG
+            if hit.form == "council" and not hit.official:
+                prev = W.prev_words(item.text, hit.start, 1)
+                if prev and prev[0][1] == " " and prev[0][0].lower() in W.COMPASS:
+                    hit.level = REJECT  # "a single South Warwickshire council"
+        if hit.form not in _BARE:
+            if chain:
+                _judge_chain(item, chain)
+                chain = []
+            continue
+        if chain and _LIST_SEP.match(item.text, chain[-1].end, hit.start):
+            chain.append(hit)
+            continue
+        if chain:
+            _judge_chain(item, chain)
+        chain = [hit]
+    if chain:
+        _judge_chain(item, chain)
+    shadowed = {h.key for h in hits if h.shadows}
+    strong_keys = {h.key for h in hits if h.level >= MEDIUM}
+    for hit in hits:
+        if hit.level == WEAK and hit.key in shadowed and hit.key not in strong_keys:
+            hit.level = REJECT  # "Eden Project ... Eden's original site"
+
+
+def _resolve(gazetteer: Gazetteer, hit: _Hit, day: date | None) -> list[str]:
+    """The council(s) a matched name meant on ``day``."""
+    codes = [c for c in hit.codes if gazetteer.is_principal(c)]
+    if hit.level == STRONG and hit.official:
+        return [c for c in hit.official if gazetteer.is_principal(c)]
+    live = [c for c in codes if gazetteer.exists_on(c, day)]
+    if live or hit.level < STRONG or not codes:
+        return live
+    return [max(codes, key=gazetteer.last_day)]  # named organisation, abolished or not yet live
+
+
+def tag(title: str, text: str, published: date | datetime | str | None = None) -> list[Mention]:
+    """Councils named or meant in an item, most salient first (then by name).
+
+    Positions are offsets into ``f"{title}\\n{text}"``; the lead is the first paragraph of
+    ``text`` or its first 300 characters, whichever is shorter.
+    """
+    matcher = _matcher()
+    title, text = _clean(title, MAX_TITLE), _clean(text, MAX_TEXT)
+    combined = f"{title}\n{text}"
+    norm = " " + normalise(combined) + " "
+    hits = matcher.find(combined, norm)
+    if not hits:
+        return []
+    day = parse_day(published)
+    item = _Item(combined, len(title), W.is_title_case(title), day, norm)
+    _judge(item, hits)
+    gazetteer = matcher.gazetteer
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for hit in hits:
+        if hit.level > REJECT and hit.form != "initials":
+            for code in _resolve(gazetteer, hit, day):
+                spans.setdefault(code, []).append((hit.start, hit.end))
+    for hit in hits:  # initials only confirm a council already found ("TDC" after Tendring)
+        if hit.form == "initials":
+            for code in hit.codes:
+                if code in spans:
+                    spans[code].append((hit.start, hit.end))
+    return _mentions(gazetteer, spans, title, text)
+
+
+def _mentions(
+    gazetteer: Gazetteer, spans: dict[str, list[tuple[int, int]]], title: str, text: str
+) -> list[Mention]:
+    base = len(title) + 1
+    para = text.find("\n")
+    lead_end = base + (para if 0 < para < LEAD_CHARS else LEAD_CHARS)
+    out: list[Mention] = []
+    for code, positions in spans.items():
+        council = gazetteer.by_code(code)
+        if council is None:
+            continue
+        positions = sorted(set(positions))
+        in_title = positions[0][0] < len(title)
+        in_lead = any(base <= s < lead_end for s, _ in positions)
+        count = len(positions)
+        salience = 0.5 * in_title + 0.3 * in_lead + 0.2 * min(count, 5) / 5
+        out.append(Mention(council, tuple(positions), in_title, in_lead, count, round(salience, 4)))
+    out.sort(key=lambda m: (-m.salience, m.council.name))
+    return out

@@ -1,0 +1,24 @@
+"""Messages the reader's widgets and workers send to the main screen."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from civicreader.refresh import FeedOutcome
+
+
+class RefreshProgress(Message):
+    """One feed of a background refresh finished."""
+
+    def __init__(self, outcome: FeedOutcome, done: int, total: int) -> None:
+        super().__init__()
+        self.outcome, self.done, self.total = outcome, done, total
+
+
+class RefreshFinished(Message):
+    """A background refresh ended: ``summary`` says how, ``busy`` if another refresh held the
+    lock (the reader then just reloads what that one stored)."""
+
+    def __init__(self, summary: str, new: int = 0, busy: bool = False, failed: int = 0) -> None:
+        super().__init__()
+        self.summary, self.new, self.busy, self.failed = summary, new, busy, failed

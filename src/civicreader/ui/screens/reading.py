@@ -1,0 +1,235 @@
+"""Reading actions of the main screen: open, history, related stepping, marks, links."""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import TYPE_CHECKING, Any
+
+from textual.worker import get_current_worker
+
+from civicreader.model import Article, ItemRow, RelatedItem
+from civicreader.ui.render import is_safe_link
+from civicreader.ui.widgets.article import Loaded, RelatedList
+
+if TYPE_CHECKING:
+    from civicreader.ui.screens.main import MainScreen
+
+RELATED_LIMIT = 60
+HISTORY = 200
+
+
+class ReadingMixin:
+    """Mixed into MainScreen; ``self`` is the screen."""
+
+    def init_reading(self: MainScreen) -> None:
+        self.history: list[tuple[int, int]] = []  # (item id, anchor id) of stories read
+        self.anchor: Loaded | None = None  # the story whose related list is shown
+        self.step_key: str | None = None
+        self.showing: tuple[int, int] | None = None
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def open_story(self: MainScreen, item_id: int, anchor_id: int | None = None,
+                   remember: bool = True) -> None:
+        """Show a story (marking it read) with the related stories of ``anchor_id`` (itself
+        by default); the article appears first, its related list as soon as it is ranked."""
+        anchor_id = item_id if anchor_id is None else anchor_id
+        if remember and self.showing is not None and self.showing[0] != item_id:
+            self.history = [*self.history[-HISTORY:], self.showing]
+        self.showing = (item_id, anchor_id)
+        keep = self.anchor if self.anchor and self.anchor.article.item.id == anchor_id else None
+
+        def load() -> None:
+            library = self.pool.get()
+            worker = get_current_worker()
+            article = library.article(item_id)
+            if article is None or worker.is_cancelled:
+                return
+            if not article.item.read:
+                library.mark_read([item_id], True)
+            self.app.call_from_thread(self._article_loaded, article, keep)
+            if keep is not None:
+                return
+            anchor = article if anchor_id == item_id else library.article(anchor_id)
+            related = library.related(anchor_id, RELATED_LIMIT)
+            if anchor is not None and not worker.is_cancelled:
+                self.app.call_from_thread(self._related_loaded, Loaded(anchor, related))
+
+        self.run_worker(load, thread=True, group="article", exclusive=True, exit_on_error=False)
+
+    async def _article_loaded(self: MainScreen, article: Article, keep: Loaded | None) -> None:
+        was_unread = not article.item.read
+        from dataclasses import replace
+
+        article = replace(article, item=replace(article.item, read=True))
+        await self.article.show(Loaded(article, []), keep)
+        if was_unread:
+            self.items.update_row(article.item.id, read=True)
+            self.schedule_counts()
+
+    def _related_loaded(self: MainScreen, anchor: Loaded) -> None:
+        self.anchor = anchor
+        self.step_key = None
+        self.article.show_related(anchor)
+
+    def on_item_list_selected(self: MainScreen, event: Any) -> None:
+        self.open_story(event.row.id)
+
+    def on_related_list_open(self: MainScreen, event: RelatedList.Open) -> None:
+        self.open_story(event.item_id)
+
+    def action_step_related(self: MainScreen, delta: int) -> None:
+        """[ and ]: read the related stories of the anchor one after another."""
+        order = self.article.query_one(RelatedList).order
+        if self.anchor is None or not order:
+            self.notify("No related stories to step through.", markup=False)
+            return
+        keys = [key for key, _ in order]
+        index = keys.index(self.step_key) if self.step_key in keys else -1
+        index = max(0, min(len(order) - 1, index + delta if index >= 0 or delta > 0 else 0))
+        self.step_key, item_id = order[index]
+        self.article.query_one(RelatedList).highlight_key(self.step_key)
+        self.open_story(item_id, anchor_id=self.anchor.article.item.id)
+
+    def action_back(self: MainScreen) -> None:
+        if not self.history:
+            self.notify("No earlier story in this session.", markup=False)
+            return
+        item_id, anchor_id = self.history.pop()
+        self.open_story(item_id, anchor_id, remember=False)
+
+    def action_page_article(self: MainScreen) -> None:
+        self.article.scroll_page_down(animate=False)
+
+    # -- the story acted on -----------------------------------------------------------------
+
+    def target(self: MainScreen) -> ItemRow | None:
+        """The open story when the article pane has focus, else the list's current row."""
+        focused = self.focused
+        in_article = focused is not None and (
+            focused is self.article or self.article in focused.ancestors)
+        if in_article and self.article.item is not None:
+            return self.article.item
+        return self.items.current or self.article.item
+
+    def action_next_unread(self: MainScreen, step: int) -> None:
+        rows, start = self.items.rows, self.items.cursor
+        indexes = range(start + 1, len(rows)) if step > 0 else range(start - 1, -1, -1)
+        for index in indexes:
+            if not rows[index].read:
+                self.items.move_to(index)
+                self.open_story(rows[index].id)
+                return
+        more = " loaded; scroll on for more" if step > 0 and self.items.has_more else ""
+        self.notify(f"No more unread stories{more}.", markup=False)
+
+    def action_toggle_read(self: MainScreen) -> None:
+        row = self.target()
+        if row is None:
+            return
+        read = not row.read
+        self.run_worker(lambda: self.pool.get().mark_read([row.id], read), thread=True,
+                        group="mark", exit_on_error=False)
+        self._changed(row, read=read)
+        self.schedule_counts()
+
+    def action_star(self: MainScreen) -> None:
+        row = self.target()
+        if row is None:
+            return
+        starred = not row.starred
+        self.run_worker(lambda: self.pool.get().star([row.id], starred), thread=True,
+                        group="star", exit_on_error=False)
+        self._changed(row, starred=starred)
+        self.notify("Starred." if starred else "Unstarred.", markup=False)
+
+    def _changed(self: MainScreen, row: ItemRow, **changes: object) -> None:
+        from dataclasses import replace
+
+        self.items.update_row(row.id, **changes)
+        loaded = self.article.loaded
+        if loaded is not None and loaded.article.item.id == row.id:
+            item = replace(loaded.article.item, **changes)  # type: ignore[arg-type]
+            self.article.set_header(replace(loaded.article, item=item))
+
+    def action_mark_all_read(self: MainScreen) -> None:
+        query = self.filter.query()
+
+        def mark() -> None:
+            count = self.pool.get().mark_query_read(query)
+            self.app.call_from_thread(self.notify, f"Marked {count} stories read.",
+                                      markup=False)
+
+        self.run_worker(mark, thread=True, group="mark", exit_on_error=False)
+        self.items.update_all(read=True)
+        self.schedule_counts()
+
+    def schedule_counts(self: MainScreen) -> None:
+        """Refresh the sidebar's unread counts once the reader pauses."""
+        timer = getattr(self, "_counts_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._counts_timer = self.set_timer(0.8, self.load_sidebar)
+
+    # -- links ------------------------------------------------------------------------------
+
+    def action_open_link(self: MainScreen) -> None:
+        row = self.target()
+        if row is None or not row.link:
+            self.notify("This story has no link.", markup=False)
+            return
+        link = row.link
+        if not is_safe_link(link):
+            self.notify("Only http and https links are opened.", severity="warning",
+                        markup=False)
+            return
+        self.run_worker(lambda: webbrowser.open(link), thread=True, group="browser",
+                        exit_on_error=False)
+        self.notify(f"Opening {link}", markup=False)
+
+    def action_copy_link(self: MainScreen) -> None:
+        row = self.target()
+        if row is None or not row.link:
+            self.notify("This story has no link.", markup=False)
+            return
+        self.app.copy_to_clipboard(row.link)
+        self.notify("Link copied.", markup=False)
+
+    def action_fetch_full(self: MainScreen) -> None:
+        """f: fetch the story's page now and keep the article extracted from it."""
+        row = self.target()
+        if row is None:
+            return
+        item_id, db_path, config = row.id, self.db_path, self.config
+
+        def fetch() -> None:
+            import asyncio
+
+            from civicreader.fetch import Fetcher
+            from civicreader.fulltext import fetch_article_now
+            from civicreader.refresh import limits_of
+            from civicreader.store import Store
+
+            async def run() -> bool:
+                store = Store(db_path)
+                try:
+                    async with Fetcher(limits_of(config)) as fetcher:
+                        return await fetch_article_now(store, fetcher, item_id)
+                finally:
+                    store.close()
+
+            done = asyncio.run(run())
+            self.app.call_from_thread(self._fetched, item_id, done)
+
+        self.notify("Fetching the full article…", markup=False)
+        self.run_worker(fetch, thread=True, group="fetch", exclusive=True, exit_on_error=False)
+
+    def _fetched(self: MainScreen, item_id: int, done: bool) -> None:
+        self.notify("Full article stored." if done else "No article could be extracted "
+                    "(see the note under the title).", markup=False)
+        if self.showing is not None and self.showing[0] == item_id:
+            self.anchor = None
+            self.open_story(item_id, self.showing[1], remember=False)
+
+
+__all__ = ["ReadingMixin", "RelatedItem"]

@@ -1,0 +1,84 @@
+"""Background refresh for the main screen: a cancellable thread worker reporting progress."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from civicreader.locking import RefreshBusy
+from civicreader.refresh import FeedOutcome, run_refresh
+from civicreader.ui.messages import RefreshFinished, RefreshProgress
+
+if TYPE_CHECKING:
+    from civicreader.ui.screens.main import MainScreen
+
+FIRST_AUTO_REFRESH = 2.0  # seconds after opening, so the first paint is never delayed
+
+
+class RefreshMixin:
+    """Mixed into MainScreen; ``self`` is the screen."""
+
+    _cancel: threading.Event | None = None
+
+    def start_auto_refresh(self: MainScreen) -> None:
+        if not self.background_refresh:
+            return
+        minutes = max(1, int(self.config.settings.refresh_minutes))
+        self.set_timer(FIRST_AUTO_REFRESH, self.action_refresh)
+        self.set_interval(minutes * 60, self.action_refresh)
+
+    def action_refresh(self: MainScreen) -> None:
+        if self._cancel is not None and not self._cancel.is_set():
+            self.notify("A refresh is already running.", markup=False)
+            return
+        if not self.config.feeds:
+            self.status.show_work("No feeds in feeds.toml: add some with 'civicreader feeds add'")
+            return
+        cancel = threading.Event()
+        self._cancel = cancel
+        config, db_path = self.config, self.db_path
+        self.status.show_work("Refreshing…")
+
+        def progress(outcome: FeedOutcome, done: int, total: int) -> None:
+            self.post_message(RefreshProgress(outcome, done, total))
+
+        def work() -> None:
+            try:
+                report = run_refresh(config, db_path, progress=progress, cancel=cancel)
+            except RefreshBusy:
+                self.post_message(RefreshFinished(
+                    "Another refresh (cron?) is running; showing what it has stored", busy=True))
+                return
+            finally:
+                cancel.set()
+            fine = report.count("ok") + report.count("not_modified")
+            summary = (f"{fine}/{len(report.outcomes)} feeds fine, {report.new} new,"
+                       f" {report.failed} failed")
+            if report.count("deferred"):
+                summary += f", {report.count('deferred')} backing off"
+            self.post_message(RefreshFinished(summary, report.new, False, report.failed))
+
+        self.run_worker(work, thread=True, group="refresh", exclusive=True, exit_on_error=False)
+
+    def stop_refresh(self: MainScreen) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def on_refresh_progress(self: MainScreen, message: RefreshProgress) -> None:
+        outcome = message.outcome
+        mark = "!" if outcome.result in ("failed", "gone") else ""
+        self.status.show_work(f"Refreshing {message.done}/{message.total} feeds {mark}")
+        if outcome.new and getattr(self, "_reload_timer", None) is None:
+            self._reload_timer = self.set_timer(1.0, self._timed_reload)
+
+    def _timed_reload(self: MainScreen) -> None:
+        self._reload_timer = None
+        self.reload_list()
+
+    def on_refresh_finished(self: MainScreen, message: RefreshFinished) -> None:
+        text = message.summary if message.busy else f"Refreshed: {message.summary}"
+        if message.failed:
+            text += " (e: feed errors)"
+        self.status.show_work(text)
+        self.reload_list()
+        self.load_sidebar()

@@ -1,0 +1,153 @@
+"""The store: schema and migrations, identity, updates in place, search and related ranking."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from civicreader.model import Council, ItemQuery, Mention, ParsedItem
+from civicreader.store import Store, fts_query
+from civicreader.store.schema import MIGRATIONS
+
+BPL = Council(code="BPL", gss="E06000009", name="Blackpool Borough Council")
+ESS = Council(code="ESS", gss="E10000012", name="Essex County Council")
+COUNCILS = {c.code: c for c in (BPL, ESS)}
+
+
+def item(
+    key: str, title: str, text: str = "", year: int = 2024, link: str | None = None
+) -> ParsedItem:
+    return ParsedItem(
+        key=key,
+        title=title,
+        link=link,
+        guid=None,
+        author=None,
+        published=datetime(year, 6, 1, tzinfo=UTC),
+        summary=text,
+        text=text,
+        content_hash=f"{title}|{text}",
+    )
+
+
+def mention(council: Council, salience: float) -> Mention:
+    return Mention(council=council, salience=salience, in_title=salience >= 0.5)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "s.db", councils=COUNCILS.get)
+
+
+def test_new_database_is_migrated_in_wal_mode(store: Store) -> None:
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"feeds", "items", "item_councils", "items_fts"} <= tables
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
+    first = Store(tmp_path / "s.db", councils=COUNCILS.get)
+    feed = first.ensure_feed("http://x/feed")
+    first.save_items(feed.id, [item("a", "A")], [[]])
+    first.close()
+    again = Store(tmp_path / "s.db", councils=COUNCILS.get)
+    assert again.total_items() == 1
+
+
+def test_same_key_never_duplicates_and_changes_update_in_place(store: Store) -> None:
+    feed = store.ensure_feed("http://x/feed")
+    first = store.save_items(feed.id, [item("k", "Old title")], [[]])
+    assert first.new == 1
+    assert store.save_items(feed.id, [item("k", "Old title")], [[]]).new == 0
+    store.set_read(first.new_ids)
+    store.set_starred(first.new_ids)
+    changed = store.save_items(feed.id, [item("k", "New title")], [[mention(BPL, 0.9)]])
+    assert (changed.new, changed.updated) == (0, 1)
+    row = store.get_items(list(first.new_ids))[0]
+    assert row.title == "New title" and row.read and row.starred and row.councils == (BPL,)
+    assert store.total_items() == 1
+
+
+def test_same_key_in_two_feeds_is_two_items(store: Store) -> None:
+    a = store.ensure_feed("http://x/a")
+    b = store.ensure_feed("http://x/b")
+    store.save_items(a.id, [item("k", "Shared")], [[]])
+    store.save_items(b.id, [item("k", "Shared")], [[]])
+    assert store.total_items() == 2
+
+
+def test_search_treats_user_text_as_words_not_syntax(store: Store) -> None:
+    feed = store.ensure_feed("http://x/feed")
+    store.save_items(
+        feed.id,
+        [item("a", "Blackpool children's services", "direction lifted"), item("b", "Bins")],
+        [[], []],
+    )
+    assert fts_query('NEAR("x" OR') == '"near" "x" "or"*'
+    assert [r.title for r in store.list_items(ItemQuery(search="children blackp"))] == [
+        "Blackpool children's services"
+    ]
+    assert store.list_items(ItemQuery(search='") OR (')) == []
+    assert store.count_items(ItemQuery(search="lifted")) == 1
+
+
+def test_full_text_survives_a_feed_update(store: Store) -> None:
+    feed = store.ensure_feed("http://x/feed")
+    saved = store.save_items(feed.id, [item("a", "T", "summary")], [[]])
+    store.set_full_text(saved.new_ids[0], "the whole article", [mention(ESS, 0.8)])
+    store.save_items(feed.id, [item("a", "T2", "summary edited")], [[]])
+    article = store.article(saved.new_ids[0])
+    assert article is not None and article.full_text
+    assert article.text == "the whole article" and article.summary == "summary edited"
+    assert article.item.councils == (ESS,)
+
+
+def test_related_ranks_central_and_topical_stories_first(store: Store) -> None:
+    feed = store.ensure_feed("http://x/feed")
+    stories = [
+        item("seed", "Blackpool children's services direction lifted", "social care", 2024),
+        item("commissioner", "Commissioner reviews Blackpool children's services", "care", 2019),
+        item("lights", "Blackpool illuminations budget agreed", "tourism lights", 2024),
+        item("passing", "Seaside towns fund", "mentions Blackpool children's services", 2023),
+        item("essex", "Essex SEND review", "schools", 2024),
+    ]
+    tags = [
+        [mention(BPL, 0.9)],
+        [mention(BPL, 0.9), mention(ESS, 0.6)],
+        [mention(BPL, 0.9)],
+        [mention(BPL, 0.2)],
+        [mention(ESS, 0.9)],
+    ]
+    ids = store.save_items(feed.id, stories, tags).new_ids
+    # a real database holds many other stories, which is what bm25's word weights come from
+    others = [
+        item(f"o{n}", f"Other story {n} on roads and parks", "planning", 2022) for n in range(30)
+    ]
+    store.save_items(feed.id, others, [[] for _ in others])
+    related = store.related(ids[0])
+    titles = [r.item.title for r in related]
+    assert titles == [
+        "Commissioner reviews Blackpool children's services",
+        "Blackpool illuminations budget agreed",
+        "Seaside towns fund",
+    ]
+    assert related[0].shared == ("BPL",) and related[0].score > related[1].score
+    assert [r.item.title for r in store.related(ids[1], limit=1)] == [
+        "Blackpool children's services direction lifted"
+    ]
+    assert "Essex SEND review" in [r.item.title for r in store.related(ids[1])]
+
+
+def test_a_reader_is_not_blocked_by_an_open_write(tmp_path: Path) -> None:
+    writer = Store(tmp_path / "s.db", councils=COUNCILS.get)
+    feed = writer.ensure_feed("http://x/feed")
+    writer.save_items(feed.id, [item("a", "A")], [[]])
+    writer.conn.execute("BEGIN IMMEDIATE")
+    writer.conn.execute("UPDATE items SET title = 'B'")
+    reader = sqlite3.connect(tmp_path / "s.db", timeout=0.1)
+    assert reader.execute("SELECT title FROM items").fetchone()[0] == "A"
+    writer.conn.execute("COMMIT")

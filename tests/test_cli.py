@@ -19,7 +19,7 @@ SETTINGS = "[settings]\ntimeout_seconds = 2\n"
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout if "--json" in args else result.output
 
 
 @pytest.fixture

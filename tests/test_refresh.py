@@ -35,7 +35,7 @@ def _items(n: int, prefix: str, year: int = 2024) -> list[dict[str, str]]:
 
 def _refresh(config: Path, db: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["--config", str(config), "--db", str(db), "refresh", *args])
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout if "--json" in args else result.output
 
 
 def test_seed_sites_store_eight_items_with_absolute_links(

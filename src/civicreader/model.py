@@ -80,9 +80,11 @@ class ParsedItem:
     guid: str | None
     published: datetime | None  # UTC
     author: str | None
-    summary: str  # Markdown
-    text: str  # Markdown: the fullest body the feed gave
+    summary: str  # plain text
+    text: str  # plain text of the fullest body the feed gave: for search and tagging
     content_hash: str
+    body: str = ""  # that body as the feed gave it (control characters removed)
+    body_format: str = "text"  # "html", "markdown" or "text": how to render ``body``
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,7 @@ class Article:
     full_text: bool
     author: str | None = None
     note: str | None = None  # why the full article could not be extracted, shown with the text
+    body_format: str = "markdown"  # the store hands out raw bodies; services makes Markdown
 
     def as_json(self) -> dict[str, object]:
         data = self.item.as_json()

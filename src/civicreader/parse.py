@@ -5,11 +5,13 @@ path or URL) and the response URL as the base for relative links. Its HTML sanit
 URI rewriting are switched off because we never render HTML: every body goes through html2text,
 and item links are resolved here.
 
-Two feedparser weaknesses are closed before it sees a document (see ``_safe_doctype``): internal
-entity declarations (a "quadratic blowup" entity of 50 KB used 20,000 times took 36 s and 3 GB)
-and long runs of whitespace before the root element (its DOCTYPE regexes are quadratic there).
-Numeric character references that name no character (surrogates, > U+10FFFF) would make
-feedparser give up on the whole document; they become U+FFFD instead.
+feedparser is hardened where hostile documents hurt it (see ``_harden``, which runs inside it on the
+document already converted to UTF-8): internal entity declarations are dropped (a "quadratic
+blowup" entity of 50 KB used 20,000 times took 36 s and 3 GB), long runs of whitespace before the
+root element are folded (its DOCTYPE regexes are quadratic there: 100 KB of newlines took 39 s),
+an element with over 1,000 attributes is refused (its strict parser is quadratic in them), and
+numeric character references that name no character become U+FFFD (they made feedparser give up
+on the whole document).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import feedparser.api
 import html2text
 
 from civicreader.model import ParsedItem
+from civicreader.plaintext import html_to_plain
 from civicreader.sanitize import clean_line, clean_text
 
 MAX_ITEMS = 20_000  # entries kept per document (the first ones: feeds list newest first)
@@ -52,30 +55,21 @@ _HEAD_END = re.compile(rb"<\w")
 _ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>?")
 _SPACE_RUN = re.compile(rb"\s{2,}")
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+MAX_ATTRIBUTES = 1_000
+_CROWDED_TAG = re.compile(
+    rb"<[A-Za-z_][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*')){%d}" % MAX_ATTRIBUTES
+)
 _feedparser_replace_doctype = getattr(
     feedparser.api.replace_doctype, "__wrapped__", feedparser.api.replace_doctype
 )
 
 
+class Refused(ValueError):
+    """A document built to exhaust the parser; refused whole, with the reason."""
+
+
 def _one_space(m: re.Match[bytes]) -> bytes:
     return b"\n" if b"\n" in m.group(0) else b" "
-
-
-def _safe_doctype(data: bytes) -> tuple[str | None, bytes, dict[str, str]]:
-    """feedparser's DOCTYPE step, run on a prolog without entity declarations or long blanks.
-
-    feedparser calls this after converting the document to UTF-8, so it works whatever the
-    original encoding. With no declarations left, feedparser neither hands entities to expat nor
-    expands them in its loose parser; an undeclared reference stays as literal text.
-    """
-    head = _HEAD_END.search(data)
-    cut = head.start() if head else len(data)
-    prolog = _SPACE_RUN.sub(_one_space, _ENTITY_DECL.sub(b" ", data[:cut]))
-    return _feedparser_replace_doctype(prolog + data[cut:])  # type: ignore[no-any-return]
-
-
-_safe_doctype.__wrapped__ = _feedparser_replace_doctype  # type: ignore[attr-defined]
-feedparser.api.replace_doctype = _safe_doctype  # type: ignore[assignment]
 
 
 def _valid_char_ref(m: re.Match[bytes]) -> bytes:
@@ -84,6 +78,26 @@ def _valid_char_ref(m: re.Match[bytes]) -> bytes:
     if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
         return b"&#xFFFD;"
     return m.group(0)
+
+
+def _harden(data: bytes) -> tuple[str | None, bytes, dict[str, str]]:
+    """feedparser's DOCTYPE step, run on a document it can no longer be made to choke on.
+
+    feedparser calls this after converting the document to UTF-8, so it holds whatever the
+    original encoding. With no entity declarations left, feedparser neither hands entities to
+    expat nor expands them in its loose parser; an undeclared reference stays literal text.
+    """
+    if _CROWDED_TAG.search(data):
+        raise Refused(f"an element with more than {MAX_ATTRIBUTES:,} attributes")
+    data = _CHAR_REF.sub(_valid_char_ref, data)
+    head = _HEAD_END.search(data)
+    cut = head.start() if head else len(data)
+    prolog = _SPACE_RUN.sub(_one_space, _ENTITY_DECL.sub(b" ", data[:cut]))
+    return _feedparser_replace_doctype(prolog + data[cut:])  # type: ignore[no-any-return]
+
+
+_harden.__wrapped__ = _feedparser_replace_doctype  # type: ignore[attr-defined]
+feedparser.api.replace_doctype = _harden  # type: ignore[assignment]
 
 
 def _converter() -> html2text.HTML2Text:
@@ -140,12 +154,26 @@ def _date(entry: Any, now: datetime) -> datetime | None:
     return None
 
 
-def _body(entry: Any) -> tuple[str, str]:
-    """(summary html, fullest content html) of an entry."""
+def _is_html(detail: Any) -> bool:
+    kind = (detail or {}).get("type") or "text/html"
+    return "html" in kind
+
+
+def _body(entry: Any) -> tuple[str, bool, str, bool]:
+    """(summary, summary is HTML, fullest body, body is HTML) of an entry."""
     summary = entry.get("summary") or ""
-    contents = entry.get("content") or []
-    best = max((c.get("value") or "" for c in contents), key=len, default="")
-    return summary, best if len(best) > len(summary) else summary
+    summary_html = _is_html(entry.get("summary_detail"))
+    best: Any = None
+    for content in entry.get("content") or []:
+        if best is None or len(content.get("value") or "") > len(best.get("value") or ""):
+            best = content
+    if best is not None and len(best.get("value") or "") > len(summary):
+        return summary, summary_html, best.get("value") or "", _is_html(best)
+    return summary, summary_html, summary, summary_html
+
+
+def _plain(value: str, is_html: bool) -> str:
+    return clean_text(html_to_plain(value) if is_html else value)
 
 
 def _identity(guid: str | None, link: str | None, title: str, text: str) -> str:
@@ -161,7 +189,6 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> Parsed
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    data = _CHAR_REF.sub(_valid_char_ref, data)
     try:
         doc = feedparser.parse(
             io.BytesIO(data),
@@ -169,6 +196,8 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> Parsed
             sanitize_html=False,
             resolve_relative_uris=False,
         )
+    except Refused as exc:
+        return ParsedFeed("", None, (), False, f"refused: {exc}")
     except Exception as exc:  # feedparser is tolerant, but hostile bytes must not stop a refresh
         return ParsedFeed("", None, (), False, f"unreadable feed: {exc.__class__.__name__}")
     feed = doc.get("feed", {})
@@ -206,10 +235,10 @@ def _item(entry: Any, base: str, now: datetime) -> ParsedItem:
     link = safe_link(entry.get("link"), base)
     guid = clean_line(entry.get("id"), 2_000) or None
     raw_title = (entry.get("title") or "")[:MAX_TITLE_HTML]
-    title = clean_line(html_to_markdown(raw_title).replace("\n", " "))
-    summary_html, body_html = _body(entry)
-    summary = clean_text(html_to_markdown(summary_html, link or base))
-    text = summary if body_html is summary_html else clean_text(html_to_markdown(body_html, base))
+    title = clean_line(_plain(raw_title, _is_html(entry.get("title_detail"))))
+    summary_raw, summary_is_html, body_raw, body_is_html = _body(entry)
+    summary = _plain(summary_raw, summary_is_html)
+    text = summary if body_raw is summary_raw else _plain(body_raw, body_is_html)
     if guid and guid.startswith("/") and _scheme(guid) == "":
         guid = urljoin(base, guid)  # a root-relative permalink guid names the same page as the link
     content_hash = hashlib.sha1(f"{title}\n{link}\n{text}".encode()).hexdigest()
@@ -223,4 +252,6 @@ def _item(entry: Any, base: str, now: datetime) -> ParsedItem:
         summary=summary,
         text=text,
         content_hash=content_hash,
+        body=clean_text(body_raw),
+        body_format="html" if body_is_html else "text",
     )

@@ -4,9 +4,11 @@ commit each feed's items in its own transaction so an interrupted refresh loses 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +22,8 @@ from civicreader.fulltext import fetch_full_texts
 from civicreader.locking import RefreshBusy, refresh_lock
 from civicreader.model import Config, Council, FeedConfig
 from civicreader.pipeline import parse_and_tag
-from civicreader.store import FetchRecord, Store
+from civicreader.sanitize import clean_line
+from civicreader.store import FetchRecord, Store, StoreError
 from civicreader.store.database import now_iso, parse_iso
 
 BACKOFF_BASE = 300.0
@@ -114,13 +117,36 @@ def backoff_until(failures: int, retry_after: float | None) -> str:
     return (datetime.now(UTC) + timedelta(seconds=delay)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _pool(n_feeds: int, workers: int | None) -> Executor | None:
+def _worker_init(inherited_lock: int | None) -> None:
+    """Pool worker set-up: let go of the refresh lock and die with the process that made us.
+
+    A forked worker shares the lock's open file; after a kill -9 of the refresh, its workers
+    (blocked on their queue forever) held the lock and every later refresh exited 75.
+    """
+    if inherited_lock is not None:
+        with contextlib.suppress(OSError):
+            os.close(inherited_lock)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="civicreader-orphan-watch", daemon=True).start()
+
+
+def _pool(n_feeds: int, workers: int | None, lock_fd: int | None = None) -> Executor | None:
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or n_feeds < POOL_THRESHOLD:
         return None
     # fork is fastest, but forking a process that runs other threads (the TUI) is unsafe.
     method = "fork" if threading.active_count() == 1 else "forkserver"
-    return ProcessPoolExecutor(max_workers=count, mp_context=get_context(method))
+    inherited = lock_fd if method == "fork" else None  # forkserver children inherit no fds
+    return ProcessPoolExecutor(
+        max_workers=count, mp_context=get_context(method), initializer=_worker_init,
+        initargs=(inherited,),
+    )
 
 
 class _Run:
@@ -152,19 +178,39 @@ class _Run:
         return outcome
 
     async def feed(self, feed: FeedConfig) -> FeedOutcome:
+        """One feed, start to finish. A fault in one feed is that feed's failure, not the run's:
+        only a database that cannot be written (StoreError) stops the whole refresh."""
+        try:
+            outcome = await self._attempt(feed)
+        except StoreError:
+            raise
+        except Exception as exc:  # e.g. a tagger bug met by this feed's text, a broken pool
+            outcome = self._crashed(feed, exc)
+        return self._finish(outcome)
+
+    def _crashed(self, feed: FeedConfig, exc: Exception) -> FeedOutcome:
+        error = clean_line(f"internal error: {exc.__class__.__name__}: {exc}", 300)
+        state = self.store.feed_state(feed.url)
+        if state is not None:
+            failures = state.failures + 1
+            self.store.record_fetch(state.id, FetchRecord(
+                None, error, now_iso(), backoff_until(failures, None), failures,
+                keep_validators=True,
+            ))
+        return FeedOutcome(feed.url, feed.title or feed.url, "failed", error=error)
+
+    async def _attempt(self, feed: FeedConfig) -> FeedOutcome:
         state = self.store.ensure_feed(feed.url)
         title = feed.title or feed.url
         if self.cancel is not None and self.cancel.is_set():
-            return self._finish(FeedOutcome(feed.url, title, "deferred", error="cancelled"))
+            return FeedOutcome(feed.url, title, "deferred", error="cancelled")
         due = parse_iso(state.next_due)
         if not self.force and (state.gone or (due and due > datetime.now(UTC))):
             result = "gone" if state.gone else "deferred"
             why = "gone (HTTP 410); remove it or re-add it" if state.gone else "backing off"
-            return self._finish(FeedOutcome(feed.url, title, result, error=why))
+            return FeedOutcome(feed.url, title, result, error=why)
         resp = await self.fetcher.get(feed.url, state.etag, state.last_modified)
-        return self._finish(
-            await self._handle(feed, state.id, state.failures, state.body_hash, resp, title)
-        )
+        return await self._handle(feed, state.id, state.failures, state.body_hash, resp, title)
 
     async def _handle(
         self,
@@ -292,7 +338,7 @@ def run_refresh(
 ) -> RefreshReport:
     """Refresh the enabled feeds (or just ``only``); raises RefreshBusy if another is running."""
     started = datetime.now(UTC)
-    with refresh_lock(db_path):
+    with refresh_lock(db_path) as lock_fd:
         store = Store(db_path)
         try:
             store.sync_feeds(config.feeds)
@@ -300,7 +346,7 @@ def run_refresh(
             if only:
                 wanted = set(only)
                 targets = [f for f in config.feeds if f.url in wanted]
-            pool = _pool(len(targets), workers)
+            pool = _pool(len(targets), workers, lock_fd)
             try:
                 outcomes = asyncio.run(
                     _run_all(store, config, targets, pool, progress, cancel, on_moved, bool(only))

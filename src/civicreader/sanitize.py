@@ -23,9 +23,12 @@ def clean_text(value: str | None, limit: int = MAX_TEXT) -> str:
     """Body text: controls removed, CRs normalised, runs of blank lines folded, length capped."""
     if not value:
         return ""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _CONTROL.sub("", value)
-    value = _BLANK_LINES.sub("\n\n", value).strip()
+    if "\n\n\n" in value:  # a cheap test first: sre would try the pattern at every position
+        value = _BLANK_LINES.sub("\n\n", value)
+    value = value.strip()
     if len(value) > limit:
         value = value[:limit].rstrip() + " …"
     return value

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from civicreader.model import Article, Council, FeedStatus, ItemQuery, ItemRow, RelatedItem
+from civicreader.parse import html_to_markdown
+from civicreader.sanitize import clean_text
 from civicreader.store import Store
 
 
@@ -56,7 +58,14 @@ class Library:
         return self.store.count_items(query)
 
     def article(self, item_id: int) -> Article | None:
-        return self.store.article(item_id)
+        """The story with its body as Markdown (made here, on demand, not at refresh)."""
+        article = self.store.article(item_id)
+        if article is None or article.body_format == "markdown":
+            return article
+        text = article.text
+        if article.body_format == "html":
+            text = clean_text(html_to_markdown(text, article.item.link))
+        return replace(article, text=text, body_format="markdown")
 
     def related(self, item_id: int, limit: int = 20) -> list[RelatedItem]:
         return self.store.related(item_id, limit)

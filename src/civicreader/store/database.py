@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -99,12 +100,19 @@ class StoreBase:
             result = statements(self.conn)
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise StoreError(f"write to {self.path} failed: {exc}") from exc
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         return result
+
+    def _rollback(self) -> None:
+        """Roll back if a transaction is still open: SQLite ends it by itself on some errors
+        (SQLITE_FULL, SQLITE_IOERR), and a failing ROLLBACK must not hide the first error."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def _councils_of(self, ids: list[int]) -> dict[int, tuple[Council, ...]]:
         if not ids:

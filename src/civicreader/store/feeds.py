@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from civicreader.model import FeedConfig, FeedStatus
+from civicreader.sanitize import clean_line
 from civicreader.store.database import StoreBase, parse_iso
 
 
@@ -96,7 +97,7 @@ class FeedsMixin(StoreBase):
         ]
         values: list[object] = [
             rec.status,
-            rec.error,
+            clean_line(rec.error, 500) if rec.error else None,  # shown in `feeds list` as is
             rec.checked,
             rec.next_due,
             rec.failures,

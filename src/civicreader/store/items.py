@@ -58,8 +58,8 @@ class ItemsMixin(StoreBase):
                 if old is None:
                     cur = conn.execute(
                         "INSERT INTO items (feed_id, key, guid, link, title, author, published,"
-                        " sort_date, summary, text, content_hash, first_seen, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " sort_date, summary, text, body, body_format, content_hash, first_seen,"
+                        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             feed_id,
                             item.key,
@@ -71,6 +71,8 @@ class ItemsMixin(StoreBase):
                             published or stamp,
                             item.summary,
                             item.text,
+                            item.body,
+                            item.body_format,
                             item.content_hash,
                             stamp,
                             stamp,
@@ -85,6 +87,8 @@ class ItemsMixin(StoreBase):
                         "UPDATE items SET guid = ?, link = ?, title = ?, author = ?,"
                         " published = ?, sort_date = COALESCE(?, sort_date), summary = ?,"
                         " text = CASE WHEN full_text = 1 THEN text ELSE ? END,"
+                        " body = CASE WHEN full_text = 1 THEN body ELSE ? END,"
+                        " body_format = CASE WHEN full_text = 1 THEN body_format ELSE ? END,"
                         " content_hash = ?, updated_at = ? WHERE id = ?",
                         (
                             item.guid,
@@ -95,6 +99,8 @@ class ItemsMixin(StoreBase):
                             published,
                             item.summary,
                             item.text,
+                            item.body,
+                            item.body_format,
                             item.content_hash,
                             stamp,
                             item_id,
@@ -117,9 +123,9 @@ class ItemsMixin(StoreBase):
 
         def apply(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "UPDATE items SET text = ?, full_text = 1, extract_note = NULL, updated_at = ?"
-                " WHERE id = ?",
-                (text, now_iso(), item_id),
+                "UPDATE items SET text = ?, body = ?, body_format = 'markdown', full_text = 1,"
+                " extract_note = NULL, updated_at = ? WHERE id = ?",
+                (text, text, now_iso(), item_id),
             )
             _insert_tags(conn, item_id, mentions)
 

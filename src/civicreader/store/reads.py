@@ -105,12 +105,19 @@ class ReadsMixin(StoreBase):
         rows = self.get_items([item_id])
         if not rows:
             return None
-        text, summary, full, author, note = self.conn.execute(
-            "SELECT text, summary, full_text, author, extract_note FROM items WHERE id = ?",
+        body, body_format, summary, full, author, note = self.conn.execute(
+            "SELECT body, body_format, summary, full_text, author, extract_note FROM items"
+            " WHERE id = ?",
             (item_id,),
         ).fetchone()
         return Article(
-            item=rows[0], text=text, summary=summary, full_text=bool(full), author=author, note=note
+            item=rows[0],
+            text=body,
+            summary=summary,
+            full_text=bool(full),
+            author=author,
+            note=note,
+            body_format=body_format,
         )
 
     def council_counts(self) -> list[tuple[str, int]]:

@@ -39,6 +39,8 @@ MIGRATIONS: list[str] = [
         sort_date TEXT NOT NULL,
         summary TEXT NOT NULL DEFAULT '',
         text TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        body_format TEXT NOT NULL DEFAULT 'text',
         full_text INTEGER NOT NULL DEFAULT 0,
         extract_note TEXT,
         content_hash TEXT NOT NULL,

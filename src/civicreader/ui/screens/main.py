@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -14,7 +15,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from civicreader.model import Config, ItemRow
-from civicreader.services import CouncilCount
+from civicreader.services import CouncilCount, Library
 from civicreader.ui.data import PAGE, LibraryPool
 from civicreader.ui.screens.reading import ReadingMixin
 from civicreader.ui.screens.refreshing import RefreshMixin
@@ -112,12 +113,22 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
         self.status.show_view(flt.label, None)
         if keep_id is None:
             self.items.empty_text = "Loading…"
-        self.run_worker(lambda: self._load_list(flt, generation, keep_id, pages), thread=True,
-                        group="list", exclusive=True, exit_on_error=False)
+        self.db_work(lambda lib: self._load_list(lib, flt, generation, keep_id, pages), "list",
+                     exclusive=True)
         self.save_position()
 
-    def _load_list(self, flt: Filter, generation: int, keep_id: int | None, pages: int) -> None:
-        library = self.pool.get()
+    def db_work(self, work: Callable[[Library], object], group: str,
+                exclusive: bool = False) -> None:
+        """Run ``work`` with this thread's Library in a thread worker."""
+
+        def run() -> None:
+            with self.pool.session() as library:
+                work(library)
+
+        self.run_worker(run, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def _load_list(self, library: Library, flt: Filter, generation: int, keep_id: int | None,
+                   pages: int) -> None:
         worker = get_current_worker()
         limit = PAGE * max(1, pages)
         rows = library.items(flt.query(limit=limit))
@@ -150,12 +161,12 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
     def on_item_list_need_more(self, event: ItemList.NeedMore) -> None:
         generation, flt, offset = self.generation, self.filter, len(self.items.rows)
 
-        def load() -> None:
-            rows = self.pool.get().items(flt.query(limit=PAGE, offset=offset))
+        def load(library: Library) -> None:
+            rows = library.items(flt.query(limit=PAGE, offset=offset))
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._more_loaded, generation, rows)
 
-        self.run_worker(load, thread=True, group="more", exclusive=True, exit_on_error=False)
+        self.db_work(load, "more", exclusive=True)
 
     def _more_loaded(self, generation: int, rows: list[ItemRow]) -> None:
         if generation == self.generation:
@@ -168,13 +179,12 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
         self.show_filter(self.filter, keep_id=current.id if current else None, pages=pages)
 
     def load_sidebar(self) -> None:
-        def load() -> None:
-            library = self.pool.get()
+        def load(library: Library) -> None:
             feeds, councils = library.feeds(), library.councils()
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._sidebar_loaded, feeds, councils)
 
-        self.run_worker(load, thread=True, group="sidebar", exclusive=True, exit_on_error=False)
+        self.db_work(load, "sidebar", exclusive=True)
 
     def _sidebar_loaded(self, feeds: list, councils: list[CouncilCount]) -> None:
         self.councils = councils
@@ -185,8 +195,7 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
             self.query_one("#list-title", Static).update(Text(f" {label}", style="bold", end=""))
 
     def save_setting(self, key: str, value: str) -> None:
-        self.run_worker(lambda: self.pool.get().set_setting(key, value), thread=True,
-                        group=f"setting-{key}", exit_on_error=False)
+        self.db_work(lambda library: library.set_setting(key, value), f"setting-{key}")
 
     def save_position(self) -> None:
         current = self.items.current if self.is_mounted else None
@@ -322,7 +331,8 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
 
         def save_and_exit() -> None:
             try:
-                self.pool.get().set_setting("position", position.dumps())
+                with self.pool.session() as library:
+                    library.set_setting("position", position.dumps())
             finally:
                 self.app.call_from_thread(self.app.exit, 0)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual.worker import get_current_worker
 
 from civicreader.model import Article, ItemRow, RelatedItem
+from civicreader.services import Library
 from civicreader.ui.render import is_safe_link
 from civicreader.ui.widgets.article import Loaded, RelatedList
 
@@ -39,8 +40,7 @@ class ReadingMixin:
         self.showing = (item_id, anchor_id)
         keep = self.anchor if self.anchor and self.anchor.article.item.id == anchor_id else None
 
-        def load() -> None:
-            library = self.pool.get()
+        def load(library: Library) -> None:
             worker = get_current_worker()
             article = library.article(item_id)
             if article is None or worker.is_cancelled:
@@ -55,7 +55,7 @@ class ReadingMixin:
             if anchor is not None and not worker.is_cancelled:
                 self.app.call_from_thread(self._related_loaded, Loaded(anchor, related))
 
-        self.run_worker(load, thread=True, group="article", exclusive=True, exit_on_error=False)
+        self.db_work(load, "article", exclusive=True)
 
     async def _article_loaded(self: MainScreen, article: Article, keep: Loaded | None) -> None:
         was_unread = not article.item.read
@@ -128,8 +128,7 @@ class ReadingMixin:
         if row is None:
             return
         read = not row.read
-        self.run_worker(lambda: self.pool.get().mark_read([row.id], read), thread=True,
-                        group="mark", exit_on_error=False)
+        self.db_work(lambda library: library.mark_read([row.id], read), "mark")
         self._changed(row, read=read)
         self.schedule_counts()
 
@@ -138,8 +137,7 @@ class ReadingMixin:
         if row is None:
             return
         starred = not row.starred
-        self.run_worker(lambda: self.pool.get().star([row.id], starred), thread=True,
-                        group="star", exit_on_error=False)
+        self.db_work(lambda library: library.star([row.id], starred), "star")
         self._changed(row, starred=starred)
         self.notify("Starred." if starred else "Unstarred.", markup=False)
 
@@ -155,12 +153,12 @@ class ReadingMixin:
     def action_mark_all_read(self: MainScreen) -> None:
         query = self.filter.query()
 
-        def mark() -> None:
-            count = self.pool.get().mark_query_read(query)
+        def mark(library: Library) -> None:
+            count = library.mark_query_read(query)
             self.app.call_from_thread(self.notify, f"Marked {count} stories read.",
                                       markup=False)
 
-        self.run_worker(mark, thread=True, group="mark", exit_on_error=False)
+        self.db_work(mark, "mark")
         self.items.update_all(read=True)
         self.schedule_counts()
 

@@ -1,0 +1,67 @@
+"""HTML -> plain text, fast enough for every item of every refresh.
+
+Refresh needs plain words for the search index and the council tagger, not layout; the readable
+Markdown (html2text, several times slower) is made only when an article is shown. Every pattern
+here stops at the next ``<``, so hostile markup costs linear time.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_HIDDEN = ("script", "style", "template", "noscript", "svg", "head")
+_BLOCK = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header"
+    r"|footer|pre|hr|dd|dt|figure|figcaption)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^<>]*>")
+_INLINE_SPACE = re.compile(r"[\t\f\v\u00a0][ \t\f\v\u00a0]*| [ \t\f\v\u00a0]+")
+_AROUND_NEWLINE = re.compile(r" ?\n ?")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def _drop_hidden(text: str) -> str:
+    """Remove script/style-like elements with their content, in one linear pass per name."""
+    lower = text.lower()
+    if not any(f"<{name}" in lower for name in _HIDDEN):
+        return text
+    for name in _HIDDEN:
+        out: list[str] = []
+        pos = 0
+        opener, closer = f"<{name}", f"</{name}"
+        while True:
+            start = lower.find(opener, pos)
+            if start < 0:
+                break
+            end = lower.find(closer, start)
+            end = len(lower) if end < 0 else lower.find(">", end) + 1 or len(lower)
+            out.append(text[pos:start])
+            pos = end
+        if out:
+            out.append(text[pos:])
+            text = "".join(out)
+            lower = text.lower()
+    return text
+
+
+def html_to_plain(value: str) -> str:
+    """Readable plain text of an HTML fragment: paragraphs kept as blank-line breaks."""
+    if not value:
+        return ""
+    if "<" not in value and "&" not in value:
+        return value.strip()
+    text = _drop_hidden(value)
+    text = _BLOCK.sub("\n\n", text)
+    text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    # sre tries a pattern at every position, so each pass is guarded by a cheap substring test
+    if "  " in text or "\t" in text or "\xa0" in text or "\f" in text or "\v" in text:
+        text = _INLINE_SPACE.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _AROUND_NEWLINE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()

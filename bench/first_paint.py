@@ -22,10 +22,35 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 FEEDS = 500
-COUNCILS = ("Blackpool", "Essex", "Kirklees", "Leeds", "Manchester", "Birmingham", "Cornwall",
-            "Kent", "Glasgow", "Cardiff", "Belfast", "Hackney", "Bristol", "Sheffield", "Wirral")
-TOPICS = ("budget gap", "children's services", "SEND review", "housing plan", "bin strike",
-          "Ofsted report", "leader resigns", "council tax rise", "bus franchising", "pothole fund")
+COUNCILS = (
+    "Blackpool",
+    "Essex",
+    "Kirklees",
+    "Leeds",
+    "Manchester",
+    "Birmingham",
+    "Cornwall",
+    "Kent",
+    "Glasgow",
+    "Cardiff",
+    "Belfast",
+    "Hackney",
+    "Bristol",
+    "Sheffield",
+    "Wirral",
+)
+TOPICS = (
+    "budget gap",
+    "children's services",
+    "SEND review",
+    "housing plan",
+    "bin strike",
+    "Ofsted report",
+    "leader resigns",
+    "council tax rise",
+    "bus franchising",
+    "pothole fund",
+)
 
 
 def build(db: Path, total: int, seed: int = 1) -> None:
@@ -42,8 +67,10 @@ def build(db: Path, total: int, seed: int = 1) -> None:
     per_feed = total // FEEDS
     store = Store(db)
     try:
-        feeds = [FeedConfig(f"http://bench.invalid/feed/{i}.xml", title=f"Bench feed {i}")
-                 for i in range(FEEDS)]
+        feeds = [
+            FeedConfig(f"http://bench.invalid/feed/{i}.xml", title=f"Bench feed {i}")
+            for i in range(FEEDS)
+        ]
         store.sync_feeds(feeds)
         for index, feed in enumerate(feeds):
             feed_id = store.ensure_feed(feed.url).id
@@ -51,12 +78,19 @@ def build(db: Path, total: int, seed: int = 1) -> None:
             for n in range(per_feed):
                 council = rng.choice(councils)
                 title = f"{council.nice_name or council.name} {rng.choice(TOPICS)} ({index}-{n})"
-                text = f"{council.name} said today that the {rng.choice(TOPICS)} would go ahead. " * 6
+                text = (
+                    f"{council.name} said today that the {rng.choice(TOPICS)} would go ahead. " * 6
+                )
                 when = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 365 * 10))
                 values = {
-                    "key": f"{index}-{n}", "title": title,
-                    "link": f"https://bench.invalid/{index}/{n}", "guid": f"{index}-{n}",
-                    "published": when, "author": None, "summary": text[:200], "text": text,
+                    "key": f"{index}-{n}",
+                    "title": title,
+                    "link": f"https://bench.invalid/{index}/{n}",
+                    "guid": f"{index}-{n}",
+                    "published": when,
+                    "author": None,
+                    "summary": text[:200],
+                    "text": text,
                     "content_hash": hashlib.sha1(title.encode()).hexdigest(),
                 }
                 if "body" in fields:
@@ -107,8 +141,13 @@ def measure(db: Path, runs: int) -> tuple[list[float], list[float]]:
     paints, opens = [], []
     for _ in range(runs):
         started = time.time()
-        out = subprocess.run([sys.executable, "-c", CHILD, str(started), str(db)],
-                             capture_output=True, text=True, timeout=120, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(started), str(db)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         data = json.loads(out.stdout.strip().splitlines()[-1])
         paints.append(data["paint"])
         opens.append(data["open"])
@@ -119,8 +158,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=[15_000, 300_000])
-    parser.add_argument("--cache", type=Path,
-                        default=Path(tempfile.gettempdir()) / "civicreader-bench")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "civicreader-bench"
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
@@ -134,10 +174,12 @@ def main() -> None:
             partial.rename(db)
             print(f"built {db} in {time.perf_counter() - began:.1f} s")
         paints, opens = measure(db, args.runs)
-        print(f"{size:>8,} items: first paint median {statistics.median(paints) * 1000:.0f} ms"
-              f" (min {min(paints) * 1000:.0f}, max {max(paints) * 1000:.0f});"
-              f" open story median {statistics.median(opens) * 1000:.1f} ms"
-              f" over {args.runs} runs")
+        print(
+            f"{size:>8,} items: first paint median {statistics.median(paints) * 1000:.0f} ms"
+            f" (min {min(paints) * 1000:.0f}, max {max(paints) * 1000:.0f});"
+            f" open story median {statistics.median(opens) * 1000:.1f} ms"
+            f" over {args.runs} runs"
+        )
 
 
 if __name__ == "__main__":

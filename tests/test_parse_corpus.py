@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from civicreader.model import ItemQuery
-from civicreader.parse import parse_feed
+from civicreader.parse import html_to_markdown, parse_feed
 from civicreader.sanitize import clean_line
 from civicreader.store import Store
 from conftest import SHARED, shared_path
@@ -100,7 +100,7 @@ def test_items_without_guid_or_link_get_a_content_identity() -> None:
     assert all(i.key.startswith("hash:") for i in first.items)
 
 
-def test_html_bodies_become_markdown_and_markup_stays_text() -> None:
+def test_html_bodies_become_plain_text_and_markdown_and_markup_stays_text() -> None:
     data = (
         b'<rss version="2.0"><channel><title>t</title><item><title>[bold red]ALERT[/]'
         b"</title><guid>g</guid><description>&lt;p&gt;One &lt;b&gt;two&lt;/b&gt;&lt;/p&gt;"
@@ -109,8 +109,10 @@ def test_html_bodies_become_markdown_and_markup_stays_text() -> None:
     )
     item = parse_feed(data, BASE).items[0]
     assert item.title == "[bold red]ALERT[/]"
-    assert "**two**" in item.text and "* three" in item.text
-    assert "\x1b" not in item.text
+    assert item.text == "One two\n\nthree\n\n[2J"  # plain words for search and tagging
+    assert item.body_format == "html" and "\x1b" not in item.body and "\x1b" not in item.text
+    markdown = html_to_markdown(item.body)  # what the reader shows
+    assert "**two**" in markdown and "* three" in markdown
 
 
 def test_not_a_feed_is_reported() -> None:

@@ -97,14 +97,18 @@ async def test_sidebar_enter_filters_by_council(reader: Reader) -> None:
         await settle(pilot)
         sidebar = app.screen.sidebar
         sidebar.focus()
-        sidebar.select_key("council:" + next(
-            cc.council.code for cc in app.screen.councils if "Essex" in cc.council.name))
+        sidebar.select_key(
+            "council:"
+            + next(cc.council.code for cc in app.screen.councils if "Essex" in cc.council.name)
+        )
         await pilot.press("enter")
         await settle(pilot)
         titles = {r.title for r in app.screen.items.rows}
-        assert titles == {"Essex praised in SEND peer review",
-                          "DfE commissions Essex CC to review Blackpool Council's 'inadequate'"
-                          " children's services"}
+        assert titles == {
+            "Essex praised in SEND peer review",
+            "DfE commissions Essex CC to review Blackpool Council's 'inadequate'"
+            " children's services",
+        }
 
 
 async def test_tab_cycles_zoom_and_hide(reader: Reader) -> None:
@@ -140,9 +144,13 @@ async def test_refresh_adds_stories_without_moving_the_reader(reader: Reader) ->
         items = app.screen.items
         await pilot.press("j", "j")
         chosen = items.current
-        new = {"title": "Blackpool Council opens new family hub", "guid": "cw-9",
-               "link": "https://news.example/cw/hub", "description": "<p>Blackpool.</p>",
-               "pubDate": "Mon, 10 Jun 2024 09:00:00 GMT"}
+        new = {
+            "title": "Blackpool Council opens new family hub",
+            "guid": "cw-9",
+            "link": "https://news.example/cw/hub",
+            "description": "<p>Blackpool.</p>",
+            "pubDate": "Mon, 10 Jun 2024 09:00:00 GMT",
+        }
         reader.server.add("/watch.xml", rss([new, *COUNCIL_WATCH], "Council Watch"))
         await pilot.press("r")
         await app.workers.wait_for_complete()
@@ -179,13 +187,23 @@ async def test_feed_errors_marked_and_shown(reader: Reader) -> None:
 
 
 async def test_f_fetches_the_full_article(reader: Reader) -> None:
-    page = (b"<html><body><article><h1>Direction lifted</h1>"
-            + b"".join(b"<p>Blackpool Council full story paragraph %d with enough words to be"
-                       b" kept by the extractor as article text.</p>" % i for i in range(8))
-            + b"</article></body></html>")
+    page = (
+        b"<html><body><article><h1>Direction lifted</h1>"
+        + b"".join(
+            b"<p>Blackpool Council full story paragraph %d with enough words to be"
+            b" kept by the extractor as article text.</p>" % i
+            for i in range(8)
+        )
+        + b"</article></body></html>"
+    )
     link = reader.server.add("/story.html", page, headers={"Content-Type": "text/html"})
-    item = {"title": "Blackpool full text story", "guid": "ft-1", "link": link,
-            "description": "<p>Short summary.</p>", "pubDate": "Tue, 11 Jun 2024 09:00:00 GMT"}
+    item = {
+        "title": "Blackpool full text story",
+        "guid": "ft-1",
+        "link": link,
+        "description": "<p>Short summary.</p>",
+        "pubDate": "Tue, 11 Jun 2024 09:00:00 GMT",
+    }
     reader.server.add("/watch.xml", rss([item, *COUNCIL_WATCH], "Council Watch"))
     from civicreader.refresh import run_refresh
 

@@ -25,15 +25,15 @@ def fts_query(text: str, prefix_last: bool = True) -> str | None:
     return " ".join(parts)
 
 
-def any_words_query(text: str, limit: int = 24) -> str | None:
-    """Words of a text joined with OR, for topical closeness (bm25) between two stories."""
+def query_words(text: str, limit: int = 24) -> list[str]:
+    """The distinct longer words of a text, for topical closeness between two stories."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
         if len(word) > 3 and not word.isdigit():
             seen.setdefault(word, None)
         if len(seen) >= limit:
             break
-    return " OR ".join(f'"{w}"' for w in seen) or None
+    return list(seen)
 
 
 class ReadsMixin(StoreBase):

@@ -21,8 +21,14 @@ class CivicReaderApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
-        self, db_path: Path, config: Config, *, position: Position | None = None,
-        searches: list[str] | None = None, theme: str | None = None, auto_refresh: bool = True,
+        self,
+        db_path: Path,
+        config: Config,
+        *,
+        position: Position | None = None,
+        searches: list[str] | None = None,
+        theme: str | None = None,
+        auto_refresh: bool = True,
     ) -> None:
         super().__init__()
         self.db_path, self.config = db_path, config
@@ -36,8 +42,15 @@ class CivicReaderApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         from civicreader.ui.screens.main import MainScreen
 
-        self.push_screen(MainScreen(self.db_path, self.config, self.start_position,
-                                    self.start_searches, self.background_refresh))
+        self.push_screen(
+            MainScreen(
+                self.db_path,
+                self.config,
+                self.start_position,
+                self.start_searches,
+                self.background_refresh,
+            )
+        )
 
     def _theme_changed(self, theme: Theme) -> None:
         from civicreader.ui.screens.main import MainScreen

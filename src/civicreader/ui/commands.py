@@ -26,8 +26,11 @@ class CouncilCommands(Provider):
     async def discover(self) -> Hits:
         for screen, cc in self._councils()[:30]:
             name = cc.council.nice_name or cc.council.name
-            yield DiscoveryHit(Text(f"{name} ({cc.stories})"), partial(screen.jump_to_council, cc),
-                               help=cc.council.name)
+            yield DiscoveryHit(
+                Text(f"{name} ({cc.stories})"),
+                partial(screen.jump_to_council, cc),
+                help=cc.council.name,
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -36,5 +39,10 @@ class CouncilCommands(Provider):
             label = f"{name} ({cc.stories})"
             score = max(matcher.match(label), matcher.match(f"{cc.council.name} {cc.council.code}"))
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(screen.jump_to_council, cc),
-                          text=label, help=cc.council.name)
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(screen.jump_to_council, cc),
+                    text=label,
+                    help=cc.council.name,
+                )

@@ -24,8 +24,14 @@ def build_app(db_path: Path, config: Config, auto_refresh: bool = True):  # type
     from civicreader.ui.app import CivicReaderApp
 
     position, searches, theme = initial_state(db_path)
-    return CivicReaderApp(db_path, config, position=position, searches=searches, theme=theme,
-                          auto_refresh=auto_refresh)
+    return CivicReaderApp(
+        db_path,
+        config,
+        position=position,
+        searches=searches,
+        theme=theme,
+        auto_refresh=auto_refresh,
+    )
 
 
 def launch(config_path: Path | None, db_path: Path, config: Config) -> int:

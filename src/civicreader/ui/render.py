@@ -43,10 +43,11 @@ def item_line(
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     line.append(marker + " ", style="bold" if not row.read else "dim")
     line.append(short_date(row.published) + "  ", style="dim")
-    line.append(fit(row.feed_title, source_width) + "  ", style="italic")
+    if width >= 90:  # narrow terminals give the room to the title and the councils
+        line.append(fit(row.feed_title, source_width) + "  ", style="italic")
     councils = council_names(row.councils)
     room = width - line.cell_len
-    council_room = min(len(councils), max(0, room // 3))
+    council_room = min(len(councils), max(0, room // 4))
     title_room = room - (council_room + 2 if council_room else 0)
     line.append(fit(row.title, title_room), style="bold" if not row.read else "")
     if council_room:

@@ -11,38 +11,50 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Moving", [
-        ("j / k, ↓ / ↑", "move in the focused pane"),
-        ("Tab / Shift+Tab", "next / previous pane"),
-        ("Enter", "open the story (or the view, or the related story)"),
-        ("space", "page down the article"),
-        ("n / N", "next / previous unread story"),
-        ("b", "back along the stories you read"),
-    ]),
-    ("Councils and related stories", [
-        ("c", "jump to a council (fuzzy)"),
-        ("] / [", "read the next / previous related story"),
-        ("Enter on Related", "open it with its own related stories"),
-    ]),
-    ("Stories", [
-        ("m", "toggle read"),
-        ("A", "mark every story in the list read"),
-        ("s", "star / unstar"),
-        ("o", "open the link in the browser (http/https only)"),
-        ("y", "copy the link"),
-        ("f", "fetch the full article from its page"),
-    ]),
-    ("Views", [
-        ("/", "search; Enter shows matches, Esc clears"),
-        ("S", "save the current search in the sidebar (d forgets it)"),
-        ("r", "refresh feeds in the background"),
-        ("e", "feed errors (the highlighted feed, or all)"),
-        ("z", "zoom the focused pane (again to restore)"),
-        ("h / v", "hide or show the sidebar / the article"),
-        ("t, Ctrl+P", "change theme / command palette"),
-        ("?", "this help"),
-        ("q", "quit"),
-    ]),
+    (
+        "Moving",
+        [
+            ("j / k, ↓ / ↑", "move in the focused pane"),
+            ("Tab / Shift+Tab", "next / previous pane"),
+            ("Enter", "open the story (or the view, or the related story)"),
+            ("space", "page down the article"),
+            ("n / N", "next / previous unread story"),
+            ("b", "back along the stories you read"),
+        ],
+    ),
+    (
+        "Councils and related stories",
+        [
+            ("c", "jump to a council (fuzzy)"),
+            ("] / [", "read the next / previous related story"),
+            ("Enter on Related", "open it with its own related stories"),
+        ],
+    ),
+    (
+        "Stories",
+        [
+            ("m", "toggle read"),
+            ("A", "mark every story in the list read"),
+            ("s", "star / unstar"),
+            ("o", "open the link in the browser (http/https only)"),
+            ("y", "copy the link"),
+            ("f", "fetch the full article from its page"),
+        ],
+    ),
+    (
+        "Views",
+        [
+            ("/", "search; Enter shows matches, Esc clears"),
+            ("S", "save the current search in the sidebar (d forgets it)"),
+            ("r", "refresh feeds in the background"),
+            ("e", "feed errors (the highlighted feed, or all)"),
+            ("z", "zoom the focused pane (again to restore)"),
+            ("h / v", "hide or show the sidebar / the article"),
+            ("t, Ctrl+P", "change theme / command palette"),
+            ("?", "this help"),
+            ("q", "quit"),
+        ],
+    ),
 ]
 
 

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -19,8 +18,8 @@ from civicreader.services import CouncilCount, Library
 from civicreader.ui.data import PAGE, LibraryPool
 from civicreader.ui.screens.reading import ReadingMixin
 from civicreader.ui.screens.refreshing import RefreshMixin
-from civicreader.ui.state import Filter, Position, load_searches
-from civicreader.ui.widgets.article import ArticleView
+from civicreader.ui.state import Filter, Position
+from civicreader.ui.widgets.article import ArticleView, RelatedList
 from civicreader.ui.widgets.item_list import ItemList
 from civicreader.ui.widgets.sidebar import Sidebar
 from civicreader.ui.widgets.status import StatusBar
@@ -28,7 +27,7 @@ from civicreader.ui.widgets.status import StatusBar
 RESTORE_PAGES = 10  # how far down the list a remembered story is looked for
 
 
-class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
+class MainScreen(ReadingMixin, RefreshMixin):
     """Three panes and a status line; every database call runs in a thread worker."""
 
     BINDINGS = [
@@ -61,8 +60,14 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    def __init__(self, db_path: Path, config: Config, position: Position,
-                 searches: list[str], auto_refresh: bool = True) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        config: Config,
+        position: Position,
+        searches: list[str],
+        auto_refresh: bool = True,
+    ) -> None:
         super().__init__()
         self.db_path, self.config = db_path, config
         self.pool = LibraryPool(db_path)
@@ -79,8 +84,11 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with Vertical(id="main"):
-                yield Input(placeholder="Search stories (Enter to show, Esc to clear)",
-                            id="search", classes="hidden")
+                yield Input(
+                    placeholder="Search stories (Enter to show, Esc to clear)",
+                    id="search",
+                    classes="hidden",
+                )
                 yield Static(id="list-title")
                 yield ItemList(id="items")
                 yield ArticleView(id="article")
@@ -108,17 +116,22 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
         self.filter = flt
         self.generation += 1
         generation = self.generation
-        self.query_one("#list-title", Static).update(Text(f" {flt.label}", style="bold",
-                                                          no_wrap=True, end=""))
+        self.query_one("#list-title", Static).update(
+            Text(f" {flt.label}", style="bold", no_wrap=True, end="")
+        )
         self.status.show_view(flt.label, None)
         if keep_id is None:
             self.items.empty_text = "Loading…"
-        self.db_work(lambda lib: self._load_list(lib, flt, generation, keep_id, pages), "list",
-                     exclusive=True)
+        self.db_work(
+            lambda lib: self._load_list(lib, flt, generation, keep_id, pages),
+            "list",
+            exclusive=True,
+        )
         self.save_position()
 
-    def db_work(self, work: Callable[[Library], object], group: str,
-                exclusive: bool = False) -> None:
+    def db_work(
+        self, work: Callable[[Library], object], group: str, exclusive: bool = False
+    ) -> None:
         """Run ``work`` with this thread's Library in a thread worker."""
 
         def run() -> None:
@@ -127,14 +140,19 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
 
         self.run_worker(run, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
-    def _load_list(self, library: Library, flt: Filter, generation: int, keep_id: int | None,
-                   pages: int) -> None:
+    def _load_list(
+        self, library: Library, flt: Filter, generation: int, keep_id: int | None, pages: int
+    ) -> None:
         worker = get_current_worker()
         limit = PAGE * max(1, pages)
         rows = library.items(flt.query(limit=limit))
         if keep_id is not None:
-            while len(rows) < PAGE * RESTORE_PAGES and len(rows) % PAGE == 0 and rows and \
-                    keep_id not in {r.id for r in rows}:
+            while (
+                len(rows) < PAGE * RESTORE_PAGES
+                and len(rows) % PAGE == 0
+                and rows
+                and keep_id not in {r.id for r in rows}
+            ):
                 more = library.items(flt.query(limit=PAGE, offset=len(rows)))
                 if not more:
                     break
@@ -147,8 +165,9 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._count_loaded, generation, count)
 
-    def _list_loaded(self, generation: int, rows: list[ItemRow], has_more: bool,
-                     keep_id: int | None) -> None:
+    def _list_loaded(
+        self, generation: int, rows: list[ItemRow], has_more: bool, keep_id: int | None
+    ) -> None:
         if generation != self.generation:
             return
         self.items.empty_text = "No stories here. Press r to refresh, or pick another view."
@@ -276,9 +295,10 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
     # -- panes ------------------------------------------------------------------------------
 
     def panes(self) -> list[Widget]:
-        related = self.article.query_one("#related")
+        related = self.article.query_one(RelatedList)
         candidates: list[tuple[Widget, bool]] = [
-            (self.sidebar, self.sidebar.display), (self.items, True),
+            (self.sidebar, self.sidebar.display),
+            (self.items, True),
             (self.article, self.article.display),
             (related, self.article.display and related.option_count > 0),
         ]
@@ -287,8 +307,14 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
     def action_cycle(self, step: int) -> None:
         panes = self.panes()
         focused = self.focused
-        index = next((i for i in reversed(range(len(panes))) if focused is panes[i] or (
-            focused is not None and panes[i] in focused.ancestors)), -1)
+        index = next(
+            (
+                i
+                for i in reversed(range(len(panes)))
+                if focused is panes[i] or (focused is not None and panes[i] in focused.ancestors)
+            ),
+            -1,
+        )
         target = panes[(index + step) % len(panes)]
         if self.maximized is not None:
             self.minimize()
@@ -299,16 +325,21 @@ class MainScreen(ReadingMixin, RefreshMixin, Screen[None]):
             self.minimize()
             return
         focused = self.focused
-        pane = self.article if focused is not None and (
-            focused is self.article or self.article in focused.ancestors) else focused
+        pane = (
+            self.article
+            if focused is not None
+            and (focused is self.article or self.article in focused.ancestors)
+            else focused
+        )
         if pane is not None:
             self.maximize(pane, container=False)
 
     def action_toggle_pane(self, which: str) -> None:
         pane = self.sidebar if which == "sidebar" else self.article
         pane.display = not pane.display
-        if not pane.display and (self.focused is pane or (
-                self.focused is not None and pane in self.focused.ancestors)):
+        if not pane.display and (
+            self.focused is pane or (self.focused is not None and pane in self.focused.ancestors)
+        ):
             self.items.focus()
 
     def action_help(self) -> None:

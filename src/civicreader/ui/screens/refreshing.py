@@ -5,29 +5,47 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from textual.screen import Screen
+
 from civicreader.locking import RefreshBusy
 from civicreader.refresh import FeedOutcome, run_refresh
 from civicreader.ui.messages import RefreshFinished, RefreshProgress
 
 if TYPE_CHECKING:
-    from civicreader.ui.screens.main import MainScreen
+    from pathlib import Path
+
+    from textual.timer import Timer
+
+    from civicreader.model import Config
+    from civicreader.ui.widgets.status import StatusBar
 
 FIRST_AUTO_REFRESH = 2.0  # seconds after opening, so the first paint is never delayed
 
 
-class RefreshMixin:
-    """Mixed into MainScreen; ``self`` is the screen."""
+class RefreshMixin(Screen[None]):
+    """Mixed into MainScreen, which provides the attributes declared here."""
 
     _cancel: threading.Event | None = None
+    _reload_timer: Timer | None = None
+    background_refresh: bool
+    config: Config
+    db_path: Path
+    status: StatusBar
 
-    def start_auto_refresh(self: MainScreen) -> None:
+    def reload_list(self) -> None:
+        raise NotImplementedError
+
+    def load_sidebar(self) -> None:
+        raise NotImplementedError
+
+    def start_auto_refresh(self) -> None:
         if not self.background_refresh:
             return
         minutes = max(1, int(self.config.settings.refresh_minutes))
         self.set_timer(FIRST_AUTO_REFRESH, self.action_refresh)
         self.set_interval(minutes * 60, self.action_refresh)
 
-    def action_refresh(self: MainScreen) -> None:
+    def action_refresh(self) -> None:
         if self._cancel is not None and not self._cancel.is_set():
             self.notify("A refresh is already running.", markup=False)
             return
@@ -46,36 +64,41 @@ class RefreshMixin:
             try:
                 report = run_refresh(config, db_path, progress=progress, cancel=cancel)
             except RefreshBusy:
-                self.post_message(RefreshFinished(
-                    "Another refresh (cron?) is running; showing what it has stored", busy=True))
+                self.post_message(
+                    RefreshFinished(
+                        "Another refresh (cron?) is running; showing what it has stored", busy=True
+                    )
+                )
                 return
             finally:
                 cancel.set()
             fine = report.count("ok") + report.count("not_modified")
-            summary = (f"{fine}/{len(report.outcomes)} feeds fine, {report.new} new,"
-                       f" {report.failed} failed")
+            summary = (
+                f"{fine}/{len(report.outcomes)} feeds fine, {report.new} new,"
+                f" {report.failed} failed"
+            )
             if report.count("deferred"):
                 summary += f", {report.count('deferred')} backing off"
             self.post_message(RefreshFinished(summary, report.new, False, report.failed))
 
         self.run_worker(work, thread=True, group="refresh", exclusive=True, exit_on_error=False)
 
-    def stop_refresh(self: MainScreen) -> None:
+    def stop_refresh(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
 
-    def on_refresh_progress(self: MainScreen, message: RefreshProgress) -> None:
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
         outcome = message.outcome
         mark = "!" if outcome.result in ("failed", "gone") else ""
         self.status.show_work(f"Refreshing {message.done}/{message.total} feeds {mark}")
-        if outcome.new and getattr(self, "_reload_timer", None) is None:
+        if outcome.new and self._reload_timer is None:
             self._reload_timer = self.set_timer(1.0, self._timed_reload)
 
-    def _timed_reload(self: MainScreen) -> None:
+    def _timed_reload(self) -> None:
         self._reload_timer = None
         self.reload_list()
 
-    def on_refresh_finished(self: MainScreen, message: RefreshFinished) -> None:
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
         text = message.summary if message.busy else f"Refreshed: {message.summary}"
         if message.failed:
             text += " (e: feed errors)"

@@ -54,8 +54,7 @@ class RelatedList(OptionList):
             options.append(Option(Text(name, style="bold", end=""), disabled=True))
             group = [r for r in loaded.related if council.code in r.shared][:PER_COUNCIL]
             if not group:
-                options.append(Option(Text("  no other stories yet", style="dim"),
-                                      disabled=True))
+                options.append(Option(Text("  no other stories yet", style="dim"), disabled=True))
             for rel in group:
                 key = f"r{len(self.targets)}"
                 self.targets[key] = rel.item.id
@@ -63,8 +62,9 @@ class RelatedList(OptionList):
                 line.append_text(related_line(rel.item))
                 options.append(Option(line, id=key))
         if not loaded.article.item.councils:
-            options.append(Option(Text("No council found in this story.", style="dim"),
-                                  disabled=True))
+            options.append(
+                Option(Text("No council found in this story.", style="dim"), disabled=True)
+            )
         self.set_options(options)
 
     @property
@@ -143,5 +143,6 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
-        self.notify("Links in the text are not opened; press o to open the story's link.",
-                    markup=False)
+        self.notify(
+            "Links in the text are not opened; press o to open the story's link.", markup=False
+        )

@@ -86,8 +86,7 @@ class ItemList(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False, immediate=True)
         else:
             self.cursor = new_index
-            self.scroll_to(y=max(0, old_top + new_index - old_index), animate=False,
-                           immediate=True)
+            self.scroll_to(y=max(0, old_top + new_index - old_index), animate=False, immediate=True)
         self.refresh()
         self._maybe_more()
 
@@ -169,8 +168,12 @@ class ItemList(ScrollView, can_focus=True):
             if y == 0:
                 text = Text(" " + self.empty_text, end="")
                 style = self.get_component_rich_style("item-list--empty")
-                return Strip(list(text.render(self.app.console)), text.cell_len).apply_style(
-                    style).extend_cell_length(width, base).crop(0, width)
+                return (
+                    Strip(list(text.render(self.app.console)), text.cell_len)
+                    .apply_style(style)
+                    .extend_cell_length(width, base)
+                    .crop(0, width)
+                )
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)

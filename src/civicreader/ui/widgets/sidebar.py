@@ -57,7 +57,10 @@ class Sidebar(OptionList):
         self.populate([], [], [])
 
     def populate(
-        self, feeds: list[FeedStatus], councils: list[CouncilCount], searches: list[str],
+        self,
+        feeds: list[FeedStatus],
+        councils: list[CouncilCount],
+        searches: list[str],
         current: str | None = None,
     ) -> None:
         """Rebuild the entries, keeping the highlight on the same view."""
@@ -80,8 +83,10 @@ class Sidebar(OptionList):
             add(Filter("feed", feed.url, feed.title or feed.url), feed.unread, flag)
         options.append(_header("Councils"))
         for cc in councils:
-            add(Filter("council", cc.council.code, cc.council.nice_name or cc.council.name),
-                cc.stories)
+            add(
+                Filter("council", cc.council.code, cc.council.nice_name or cc.council.name),
+                cc.stories,
+            )
         if searches:
             options.append(_header("Saved searches"))
             for search in searches:

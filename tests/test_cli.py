@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +214,45 @@ def test_demo_shows_council_stories(paths: dict[str, Path]) -> None:
     assert "Government lifts statutory direction over Blackpool" in out
     line = next(x for x in out.splitlines() if "Thurrock Council issues section 114" in x)
     assert "[Thurrock" in line and "Essex" in line  # councils tagged by the real pipeline
+
+
+def test_councils_list_show_and_retag(filled: dict[str, Path]) -> None:
+    code, out = run("councils", "list", "--json")
+    counts = {c["name"]: c["stories"] for c in json.loads(out)}
+    assert counts == {"Blackpool Borough Council": 1, "Kirklees Council": 1}
+    code, out = run("councils", "show", "E06000009")
+    assert code == 0 and "Blackpool Council agrees budget" in out
+    assert "Kirklees" not in out
+    code, out = run("councils", "show", "Atlantis")
+    assert code == 2
+    with sqlite3.connect(filled["db"]) as conn:
+        conn.execute("DELETE FROM item_councils")
+    assert json.loads(run("councils", "list", "--json")[1]) == []
+    code, out = run("councils", "retag")
+    assert code == 0 and "re-tagged 3 stories" in out
+    counts = {c["name"]: c["stories"] for c in json.loads(run("councils", "list", "--json")[1])}
+    assert counts == {"Blackpool Borough Council": 1, "Kirklees Council": 1}
+
+
+def test_a_council_newsroom_feed_tags_its_council(
+    server: LoopbackServer, paths: dict[str, Path]
+) -> None:
+    items = [
+        {
+            "title": "Bin collections change next week",
+            "guid": "n1",
+            "description": "Collections move to Tuesdays.",
+            "link": "/n1",
+        }
+    ]
+    url = server.add("/newsroom.xml", rss(items, "Newsroom"))
+    write_config(paths["config"], [url], SETTINGS, council="Kirklees")
+    assert run("refresh")[0] == 0
+
+    def councils() -> list[str]:
+        rows = json.loads(run("items", "list", "--json")[1])
+        return [c["name"] for c in rows[0]["councils"]]
+
+    assert councils() == ["Kirklees Council"]
+    run("councils", "retag")
+    assert councils() == ["Kirklees Council"]

@@ -13,10 +13,14 @@ Tags = list[Mention]
 
 
 def tag_item(item: ParsedItem, newsroom: Council | None = None) -> Tags:
-    """Councils of one item; a council's own newsroom is always about that council."""
+    return tag_text(item.title, item.text, item.published, newsroom)
+
+
+def tag_text(title: str, text: str, published: object, newsroom: Council | None = None) -> Tags:
+    """Councils of one story; a council's own newsroom is always about that council."""
     from civicreader.councils.tagger import tag
 
-    mentions = tag(item.title, item.text, item.published)
+    mentions = tag(title, text, published)  # type: ignore[arg-type]
     if newsroom is not None and all(m.council.code != newsroom.code for m in mentions):
         mentions = [*mentions, Mention(council=newsroom, salience=0.5, in_lead=True, count=0)]
     return mentions

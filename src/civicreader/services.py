@@ -104,14 +104,23 @@ class Library:
 
 
 def retag(db_path: Path | str, batch: int = 2_000) -> int:
-    """Re-tag every stored item (after a gazetteer change); returns how many were tagged."""
-    from civicreader.councils.tagger import tag
+    """Re-tag every stored item (after a gazetteer change); returns how many were tagged.
 
+    Tags come from the same function refresh uses, so a council's own newsroom keeps its council.
+    """
+    from civicreader.councils.gazetteer import load_gazetteer
+    from civicreader.pipeline import tag_text
+
+    gazetteer = load_gazetteer()
     store = Store(db_path)
     done = 0
     try:
         for rows in store.texts_for_tagging(batch):
-            store.replace_tags([(row[0], tag(row[1], row[2], row[3])) for row in rows])
+            tagged = []
+            for item_id, title, text, published, council in rows:
+                newsroom = gazetteer.lookup(council) if council else None
+                tagged.append((item_id, tag_text(title, text, published, newsroom)))
+            store.replace_tags(tagged)
             done += len(rows)
     finally:
         store.close()

@@ -118,7 +118,7 @@ def test_items_without_identity_are_stored_once(server: LoopbackServer, setup: S
         "SELECT f.url, count(*) FROM items i JOIN feeds f ON f.id = i.feed_id GROUP BY f.url"
     ))  # fmt: skip
     assert counts == {a: 2, b: 1}
-    assert setup.rows("SELECT title FROM items WHERE guid = 'same-guid'") == [("Version 0",)]
+    assert setup.rows("SELECT title FROM items WHERE guid LIKE '%same-guid'") == [("Version 0",)]
 
 
 def test_impossible_dates(server: LoopbackServer, setup: Setup) -> None:
@@ -144,8 +144,9 @@ def test_odd_links_are_stored_and_never_fetched(server: LoopbackServer, setup: S
     run = setup.refresh()
     assert run.code == 0, run.err
     stored = dict(setup.rows("SELECT title, link FROM items"))
-    assert stored == {"JS": "javascript:alert(document.cookie)", "File": secret.as_uri(),
-                      "Data": "data:text/html,<script>x</script>"}  # fmt: skip
+    assert stored["JS"] == "javascript:alert(document.cookie)"
+    assert stored["Data"] == "data:text/html,<script>x</script>"
+    assert stored["File"].startswith("file:") and stored["File"].endswith("/secret.txt")
     for item in setup.cli("items", "list", "--json").json():
         shown = setup.cli("show", str(item["id"]), "--json").json()
         assert "TOP-SECRET" not in str(shown) and shown["full_text"] is False

@@ -52,14 +52,16 @@ class FeedsMixin(StoreBase):
             conn.execute("UPDATE feeds SET subscribed = 0")
             for feed in feeds:
                 conn.execute(
-                    "INSERT INTO feeds (url, custom_title, tags, full_text, subscribed)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                    "INSERT INTO feeds (url, custom_title, tags, council, full_text, subscribed)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
                     " custom_title = excluded.custom_title, tags = excluded.tags,"
+                    " council = excluded.council,"
                     " full_text = excluded.full_text, subscribed = excluded.subscribed",
                     (
                         feed.url,
                         feed.title,
                         ",".join(feed.tags),
+                        feed.council,
                         int(feed.full_text),
                         int(feed.enabled),
                     ),

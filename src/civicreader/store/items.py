@@ -154,13 +154,16 @@ class ItemsMixin(StoreBase):
 
         self._write(apply)
 
-    def texts_for_tagging(self, batch: int = 2_000) -> Iterator[list[tuple[int, str, str, str]]]:
-        """(id, title, text, published) for every item, in batches, for ``councils retag``."""
+    def texts_for_tagging(
+        self, batch: int = 2_000
+    ) -> Iterator[list[tuple[int, str, str, str, str | None]]]:
+        """(id, title, text, published, feed's newsroom council) in batches, for retagging."""
         last = 0
         while True:
             rows = self.conn.execute(
-                "SELECT id, title, text, COALESCE(published, sort_date) FROM items"
-                " WHERE id > ? ORDER BY id LIMIT ?",
+                "SELECT i.id, i.title, i.text, COALESCE(i.published, i.sort_date), f.council"
+                " FROM items i JOIN feeds f ON f.id = i.feed_id"
+                " WHERE i.id > ? ORDER BY i.id LIMIT ?",
                 (last, batch),
             ).fetchall()
             if not rows:

@@ -13,6 +13,7 @@ MIGRATIONS: list[str] = [
         title TEXT NOT NULL DEFAULT '',
         custom_title TEXT,
         tags TEXT NOT NULL DEFAULT '',
+        council TEXT,
         full_text INTEGER NOT NULL DEFAULT 0,
         site_url TEXT,
         etag TEXT,

@@ -39,7 +39,7 @@ def _slow_feeds(server: LoopbackServer, count: int, delay: dict[str, float]) -> 
 
 
 def _command() -> list[str]:
-    return [sys.executable, "-m", "civicreader"]
+    return [str(CLI_PATH)] if CLI_PATH.exists() else [sys.executable, "-m", "civicreader"]
 
 
 def _spawn(setup: Setup, *args: str) -> subprocess.Popen[str]:

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from civicreader.cli import cli
+
 from conftest import LoopbackServer, rss, write_config
 
 SETTINGS = "[settings]\ntimeout_seconds = 2\n"

@@ -14,6 +14,7 @@ from civicreader.model import ItemQuery
 from civicreader.parse import html_to_markdown, parse_feed
 from civicreader.sanitize import clean_line
 from civicreader.store import Store
+
 from conftest import SHARED, shared_path
 
 BASE = "http://example.org/feeds/feed.xml"

@@ -15,6 +15,7 @@ from civicreader.config import load_config
 from civicreader.model import ItemQuery
 from civicreader.refresh import run_refresh
 from civicreader.services import Library
+
 from conftest import LoopbackServer, rss, write_config
 
 SETTINGS = "[settings]\ntimeout_seconds = 2\nmax_feed_mb = 2\n"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import LoopbackServer, write_config
 
 from civicreader.cli import cli
+
+from conftest import LoopbackServer, write_config
 
 EXPECTED = {
     "blackpool-childrens-services-direction-lifted": {"E06000009"},

@@ -7,11 +7,14 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from civicreader.model import Config, ItemRow
+
+if TYPE_CHECKING:
+    from civicreader.services import Library
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 75
 
@@ -49,6 +52,16 @@ class Context:
             fail(str(exc))
         except OSError as exc:
             fail(f"{path}: {exc.strerror or exc}")
+
+    def library(self) -> Library:
+        """The database, or a clear error (exit 2) when it cannot be opened."""
+        from civicreader.services import Library
+        from civicreader.store import StoreError
+
+        try:
+            return Library(self.db_path)
+        except StoreError as exc:
+            fail(str(exc))
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

@@ -28,9 +28,7 @@ def tag_command() -> None:
 @click.pass_obj
 def list_councils(obj: Context, as_json: bool) -> None:
     """Councils with their story counts, most covered first."""
-    from civicreader.services import Library
-
-    with Library(obj.db_path) as lib:
+    with obj.library() as lib:
         counts = lib.councils()
     if as_json:
         emit_json([{**c.council.as_json(), "stories": c.stories} for c in counts])
@@ -46,13 +44,13 @@ def list_councils(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def show_council(obj: Context, name: str, limit: int, as_json: bool) -> None:
     """A council's recent stories (NAME, GSS code or register code)."""
-    from civicreader.services import Library, UnknownCouncil, resolve_council
+    from civicreader.services import UnknownCouncil, resolve_council
 
     try:
         council = resolve_council(name)
     except UnknownCouncil as exc:
         fail(str(exc))
-    with Library(obj.db_path) as lib:
+    with obj.library() as lib:
         rows = lib.items(ItemQuery(council=council.code, limit=limit))
     if as_json:
         emit_json({**council.as_json(), "items": [r.as_json() for r in rows]})
@@ -80,9 +78,7 @@ def retag_command(obj: Context) -> None:
 @click.pass_obj
 def related(obj: Context, item_id: int, limit: int, as_json: bool) -> None:
     """Other stories about the same councils, best first, from any feed and year."""
-    from civicreader.services import Library
-
-    with Library(obj.db_path) as lib:
+    with obj.library() as lib:
         if lib.article(item_id) is None:
             fail(f"no story with id {item_id}", 1)
         rows = lib.related(item_id, limit)

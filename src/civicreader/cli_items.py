@@ -53,8 +53,6 @@ def list_items(
     as_json: bool,
 ) -> None:
     """Stored stories, newest first."""
-    from civicreader.services import Library
-
     query = ItemQuery(
         feed=feed,
         council=council_code(council),
@@ -64,7 +62,7 @@ def list_items(
         since=parse_since(since),
         limit=limit,
     )
-    with Library(obj.db_path) as lib:
+    with obj.library() as lib:
         rows = lib.items(query)
     if as_json:
         emit_json([r.as_json() for r in rows])
@@ -79,9 +77,7 @@ def list_items(
 @click.pass_obj
 def show(obj: Context, item_id: int, as_json: bool) -> None:
     """Show one story as Markdown."""
-    from civicreader.services import Library
-
-    with Library(obj.db_path) as lib:
+    with obj.library() as lib:
         article = lib.article(item_id)
     if article is None:
         fail(f"no story with id {item_id}", 1)

@@ -297,6 +297,9 @@ class Fetcher:
             headers={k.lower(): v for k, v in resp.headers.items()},
         )
         if resp.status_code == 304:
+            # A 304 has no body, but only reading its (empty) end lets httpcore reuse the
+            # connection: closing it unread dropped keep-alive, one new connection per 304.
+            await resp.aread()
             return out
         if resp.status_code >= 400:
             out.error = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()

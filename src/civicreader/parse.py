@@ -141,7 +141,9 @@ def safe_link(value: str | None, base: str | None) -> str | None:
 
 def _date(entry: Any, now: datetime) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        # ``in`` first: feedparser's get() maps a missing updated_parsed to published_parsed,
+        # with a DeprecationWarning per entry.
+        parsed = entry[key] if key in entry else None
         if not parsed:
             continue
         try:

@@ -6,8 +6,12 @@ both cores busy while the event loop keeps fetching.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from civicreader.model import Council, Mention, ParsedItem
-from civicreader.parse import ParsedFeed, parse_feed
+
+if TYPE_CHECKING:
+    from civicreader.parse import ParsedFeed
 
 Tags = list[Mention]
 
@@ -29,6 +33,8 @@ def tag_text(title: str, text: str, published: object, newsroom: Council | None 
 def parse_and_tag(
     data: bytes, url: str, content_type: str | None, newsroom: Council | None = None
 ) -> tuple[ParsedFeed, list[Tags]]:
+    from civicreader.parse import parse_feed  # feedparser is a worker's import, not the parent's
+
     parsed = parse_feed(data, url, content_type)
     return parsed, [tag_item(item, newsroom) for item in parsed.items]
 

@@ -144,7 +144,9 @@ def _pool(n_feeds: int, workers: int | None, lock_fd: int | None = None) -> Exec
     method = "fork" if threading.active_count() == 1 else "forkserver"
     inherited = lock_fd if method == "fork" else None  # forkserver children inherit no fds
     return ProcessPoolExecutor(
-        max_workers=count, mp_context=get_context(method), initializer=_worker_init,
+        max_workers=count,
+        mp_context=get_context(method),
+        initializer=_worker_init,
         initargs=(inherited,),
     )
 
@@ -193,10 +195,17 @@ class _Run:
         state = self.store.feed_state(feed.url)
         if state is not None:
             failures = state.failures + 1
-            self.store.record_fetch(state.id, FetchRecord(
-                None, error, now_iso(), backoff_until(failures, None), failures,
-                keep_validators=True,
-            ))
+            self.store.record_fetch(
+                state.id,
+                FetchRecord(
+                    None,
+                    error,
+                    now_iso(),
+                    backoff_until(failures, None),
+                    failures,
+                    keep_validators=True,
+                ),
+            )
         return FeedOutcome(feed.url, feed.title or feed.url, "failed", error=error)
 
     async def _attempt(self, feed: FeedConfig) -> FeedOutcome:
@@ -207,7 +216,8 @@ class _Run:
         due = parse_iso(state.next_due)
         if not self.force and (state.gone or (due and due > datetime.now(UTC))):
             result = "gone" if state.gone else "deferred"
-            why = "gone (HTTP 410); remove it or re-add it" if state.gone else "backing off"
+            gone = "gone (HTTP 410); 'refresh --feed URL' checks it again"
+            why = gone if state.gone else "backing off"
             return FeedOutcome(feed.url, title, result, error=why)
         resp = await self.fetcher.get(feed.url, state.etag, state.last_modified)
         return await self._handle(feed, state.id, state.failures, state.body_hash, resp, title)

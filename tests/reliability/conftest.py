@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from civicreader.cli import cli
+
 from conftest import LoopbackServer, write_config
 
 # Small limits so every fault is met quickly: 2 s per request, 1 MB per body.
@@ -81,7 +82,7 @@ def server() -> Iterator[LoopbackServer]:
     """The shared loopback server, quieter and quicker: clients that hang up at their cap are
     not reported on stderr, and shutdown is polled every 50 ms instead of 0.5 s."""
     srv = LoopbackServer()
-    srv.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]
+    srv.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
     srv.thread = threading.Thread(
         target=srv.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )

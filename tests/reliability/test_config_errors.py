@@ -24,24 +24,35 @@ def _all_refuse(setup: Setup, text: str, expected: str) -> None:
 
 
 def test_broken_toml(setup: Setup) -> None:
-    _all_refuse(setup, '# feeds\n[[feeds]\nurl = "http://127.0.0.1:9/a.xml"\n', ":2: not valid TOML")
+    _all_refuse(
+        setup, '# feeds\n[[feeds]\nurl = "http://127.0.0.1:9/a.xml"\n', ":2: not valid TOML"
+    )
 
 
 def test_unknown_keys(setup: Setup) -> None:
-    text = '[settings]\ntimeout_seconds = 2\n\n[[feeds]]\nurl = "http://127.0.0.1:9/a.xml"\ncolour = "red"\n'
+    text = (
+        '[settings]\ntimeout_seconds = 2\n\n[[feeds]]\nurl = "http://127.0.0.1:9/a.xml"\n'
+        'colour = "red"\n'
+    )
     _all_refuse(setup, text, ":6: feeds[1].colour: unknown key")
-    _all_refuse(setup, "[settings]\ntimout_seconds = 2\n", ":2: settings.timout_seconds: unknown key")
+    _all_refuse(
+        setup, "[settings]\ntimout_seconds = 2\n", ":2: settings.timout_seconds: unknown key"
+    )
 
 
 def test_bad_settings(setup: Setup) -> None:
-    _all_refuse(setup, "[settings]\nmax_feed_mb = -1\n", ":2: settings.max_feed_mb: must be greater")
+    _all_refuse(
+        setup, "[settings]\nmax_feed_mb = -1\n", ":2: settings.max_feed_mb: must be greater"
+    )
 
 
 @pytest.mark.parametrize(
     "url", ["ftp://127.0.0.1/feed", "not a url", "http://", "javascript:alert(1)"]
 )
 def test_bad_urls(setup: Setup, url: str) -> None:
-    _all_refuse(setup, f'[[feeds]]\ntitle = "x"\nurl = "{url}"\n', ":3: feeds[1].url: not an http(s) URL")
+    _all_refuse(
+        setup, f'[[feeds]]\ntitle = "x"\nurl = "{url}"\n', ":3: feeds[1].url: not an http(s) URL"
+    )
 
 
 @pytest.mark.parametrize("form", ["|touch {m}", "`touch {m}`", "$(touch {m})", "exec:touch {m}"])

@@ -12,12 +12,12 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from conftest import LoopbackServer, rss
 from reliability.conftest import CONTROL, Setup, closed_port
+
+from conftest import LoopbackServer, rss
 
 ITEMS = [{"title": f"Story {i}", "guid": f"s{i}", "link": f"/s{i}.html"} for i in range(3)]
 
@@ -105,8 +105,11 @@ def test_gone_feed_is_marked_and_not_fetched_again(server: LoopbackServer, setup
     listing = setup.cli("feeds", "list")
     assert "gone (HTTP 410)" in listing.out
     again = setup.refresh()
-    assert again.code == 1 and "gone (HTTP 410)" in again.err
+    assert again.code == 1 and "gone (HTTP 410); 'refresh --feed URL' checks it again" in again.err
     assert server.hits["/gone.xml"] == 1
+    server.add("/gone.xml", rss(ITEMS))  # it came back: an explicit check revives it
+    assert setup.refresh("--feed", url).code == 0
+    assert setup.feed_json()[url]["gone"] is False and setup.refresh().code == 0
 
 
 @pytest.mark.parametrize("status", [429, 503])
@@ -122,7 +125,9 @@ def test_retry_after_is_respected(server: LoopbackServer, setup: Setup, status: 
     expected = datetime.now(UTC) + wait
     assert abs(_when(info["next_attempt"]) - expected) < timedelta(minutes=2)  # type: ignore[arg-type]
     listing = setup.cli("feeds", "list").out
-    assert f"failing: HTTP {status}" in listing and f"next attempt {info['next_attempt']}" in listing
+    assert (
+        f"failing: HTTP {status}" in listing and f"next attempt {info['next_attempt']}" in listing
+    )
     again = setup.refresh("--json")
     assert again.code == 0 and again.json()["feeds"][0]["result"] == "deferred"
     assert server.hits["/busy.xml"] == 1
@@ -186,7 +191,9 @@ def test_status_line_with_escape_sequences_is_shown_clean(
     server: LoopbackServer, setup: Setup
 ) -> None:
     def hostile(req: BaseHTTPRequestHandler) -> None:
-        req.wfile.write(b"HTTP/1.1 500 Oops\x1b]0;owned\x07\x1b[2J\x9b6n\r\nContent-Length: 0\r\n\r\n")
+        req.wfile.write(
+            b"HTTP/1.1 500 Oops\x1b]0;owned\x07\x1b[2J\x9b6n\r\nContent-Length: 0\r\n\r\n"
+        )
         req.close_connection = True
 
     url = server.add("/esc.xml", handler=hostile)
@@ -201,11 +208,15 @@ def test_status_line_with_escape_sequences_is_shown_clean(
 def test_corrupt_and_raw_deflate_bodies(server: LoopbackServer, setup: Setup) -> None:
     import zlib
 
-    corrupt = server.add("/gz.xml", b"\x1f\x8b\x08\x00not-gzip-at-all",
-                         headers={"Content-Encoding": "gzip"})  # fmt: skip
+    corrupt = server.add(
+        "/gz.xml", b"\x1f\x8b\x08\x00not-gzip-at-all", headers={"Content-Encoding": "gzip"}
+    )
     packer = zlib.compressobj(wbits=-15)  # raw deflate, no zlib header: seen in the wild
-    raw = server.add("/deflate.xml", packer.compress(rss(ITEMS)) + packer.flush(),
-                     headers={"Content-Encoding": "deflate"})  # fmt: skip
+    raw = server.add(
+        "/deflate.xml",
+        packer.compress(rss(ITEMS)) + packer.flush(),
+        headers={"Content-Encoding": "deflate"},
+    )
     setup.write([corrupt, raw])
     result = {f["url"]: f for f in setup.refresh("--json").json()["feeds"]}
     assert result[corrupt]["error"].startswith("corrupt compressed body")
@@ -217,8 +228,10 @@ def test_non_ascii_etag_does_not_break_the_next_fetch(server: LoopbackServer, se
 
     def etagged(req: BaseHTTPRequestHandler) -> None:
         body = state["body"]
-        req.wfile.write(b'HTTP/1.1 200 OK\r\nETag: "caf\xe9"\r\nContent-Type: application/xml\r\n'
-                        b"Content-Length: %d\r\n\r\n%s" % (len(body), body))  # fmt: skip
+        req.wfile.write(
+            b'HTTP/1.1 200 OK\r\nETag: "caf\xe9"\r\nContent-Type: application/xml\r\n'
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
 
     url = server.add("/etag.xml", handler=etagged)
     setup.write([url])
@@ -240,10 +253,26 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("tls")
     key, cert = folder / "key.pem", folder / "cert.pem"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
@@ -278,4 +307,3 @@ def test_tls_errors(server: LoopbackServer, setup: Setup, tls_server: str) -> No
     assert result[plain].startswith("TLS error")
     assert result[tls_server].startswith("TLS error") and "certificate" in result[tls_server]
     assert setup.rows("SELECT count(*) FROM items") == [(0,)]
-

@@ -13,14 +13,16 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from civicreader.config import load_config
 from civicreader.refresh import run_refresh
 from civicreader.store import database
-from conftest import LoopbackServer, rss, wait_for
 from reliability.conftest import CLI_PATH, SETTINGS, Setup, assert_healthy, invoke
+
+from conftest import LoopbackServer, rss, wait_for
 
 PER_FEED = 5
 
@@ -45,8 +47,11 @@ def _command() -> list[str]:
 def _spawn(setup: Setup, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*_command(), "--config", str(setup.config), "--db", str(setup.db), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _group_alive(pgid: int) -> list[int]:
@@ -168,7 +173,6 @@ def test_unusable_database_directory_is_a_clear_error(setup: Setup) -> None:
     assert run.err.startswith("civicreader: cannot create ") and "Not a directory" in run.err
 
 
-@pytest.mark.xfail(strict=True, reason="cli_items.py does not catch StoreError (lead to fix)")
 def test_reading_commands_on_an_unusable_database_path(setup: Setup) -> None:
     blocker = setup.root / "not-a-dir"
     blocker.write_text("x")
@@ -190,6 +194,27 @@ def test_read_only_database_directory_is_a_clear_error(setup: Setup) -> None:
     assert run.code == 2 and run.err.startswith("civicreader: ")
 
 
+def test_read_only_database_is_a_clear_error(
+    server: LoopbackServer, setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root ignores file modes, so the read-only database is opened read-only by URI instead."""
+    url = server.add("/a.xml", rss([{"title": "A", "guid": "a"}]))
+    setup.write([url])
+    assert setup.refresh().code == 0
+    real = sqlite3.connect
+
+    def read_only(path: str, **kwargs: Any) -> sqlite3.Connection:
+        return real(f"file:{path}?mode=ro", uri=True, **kwargs)
+
+    monkeypatch.setattr(database.sqlite3, "connect", read_only)
+    run = setup.refresh()
+    monkeypatch.undo()
+    assert run.code == 2
+    assert run.err.startswith("civicreader: ") and str(setup.db) in run.err
+    assert "attempt to write a readonly database" in run.err
+    assert_healthy(setup.db)
+
+
 def test_missing_database_directory_is_created(server: LoopbackServer, setup: Setup) -> None:
     url = server.add("/a.xml", rss([{"title": "A", "guid": "a"}]))
     setup.write([url])
@@ -204,8 +229,10 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(
     setup.write([small])
     assert setup.refresh().code == 0
     body = "Budget text. " * 200
-    big = server.add("/big.xml", rss([{"title": f"B{i}", "guid": f"b{i}", "description": body}
-                                      for i in range(150)]))  # fmt: skip
+    big = server.add(
+        "/big.xml",
+        rss([{"title": f"B{i}", "guid": f"b{i}", "description": body} for i in range(150)]),
+    )
     setup.write([small, big])
     real_connect = database.connect
 

@@ -15,15 +15,16 @@ from civicreader import parse
 from civicreader.config import load_config
 from civicreader.fetch import Fetcher, Limits
 from civicreader.refresh import run_refresh
-from conftest import LoopbackServer, rss
 from reliability.conftest import Setup
+
+from conftest import LoopbackServer, rss
 
 MB = 1024 * 1024
 CHUNK = b"<!-- padding -->" * 4096  # 64 KiB, reused so the server allocates nothing per write
 
 
 def _stream(total: int, declare: bool, encoding: str | None = None, data: bytes | None = None):
-    """A handler writing ``total`` bytes (or ``data``) in chunks, stopping when the client leaves."""
+    """A handler writing ``total`` bytes (or ``data``), stopping when the client hangs up."""
 
     def handler(req: BaseHTTPRequestHandler) -> None:
         req.send_response(200)

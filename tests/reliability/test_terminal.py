@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import LoopbackServer
 from reliability.conftest import CONTROL, Setup, no_controls
+
+from conftest import LoopbackServer
 
 MARKUP = "[bold red]ALARM[/bold red] [link=https://evil.example]x[/link] [@click=app.quit]q[/]"
 # In XML 1.0 these characters are not allowed even as references, so the document is not
@@ -25,20 +26,26 @@ NASTY_BODY = (
 
 def _feed(items: list[tuple[str, str, str]], title: str) -> bytes:
     """RSS with raw (unescaped) control characters, as a hostile server would send it."""
-    parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-             f"<title>{title}</title><link>http://127.0.0.1/</link>"]  # fmt: skip
+    parts = [
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>http://127.0.0.1/</link>"
+    ]
     for guid, item_title, body in items:
-        parts.append(f"<item><guid>{guid}</guid><title>{item_title}</title>"
-                     f"<author>a\x1b[8mhidden</author>"
-                     f"<description>{body}</description></item>")  # fmt: skip
+        parts.append(
+            f"<item><guid>{guid}</guid><title>{item_title}</title>"
+            f"<author>a\x1b[8mhidden</author>"
+            f"<description>{body}</description></item>"
+        )
     parts.append("</channel></rss>")
     return "".join(parts).encode()
 
 
 @pytest.fixture
 def hostile(server: LoopbackServer, setup: Setup) -> Setup:
-    raw = _feed([("esc", NASTY_TITLE, NASTY_BODY), ("markup", MARKUP, f"<p>{MARKUP}</p>")],
-                "Feed\x1b]0;x\x07 title")  # fmt: skip
+    raw = _feed(
+        [("esc", NASTY_TITLE, NASTY_BODY), ("markup", MARKUP, f"<p>{MARKUP}</p>")],
+        "Feed\x1b]0;x\x07 title",
+    )
     # The same text, well-formed: control characters as references feedparser will decode.
     escaped = raw.replace(b"\x1b", b"&#27;").replace(b"\x07", b"&#7;").replace(b"\x08", b"&#8;")
     server.add("/raw.xml", raw)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from civicreader.refresh import run_refresh
+
 from ui.support import Reader, make_config
 
 

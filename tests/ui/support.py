@@ -10,6 +10,7 @@ from civicreader.model import Config, FeedConfig, ItemQuery
 from civicreader.services import Library
 from civicreader.ui.app import CivicReaderApp
 from civicreader.ui.launch import build_app
+
 from conftest import LoopbackServer, rss  # tests/conftest.py
 
 HOSTILE = "[bold red]ALERT[/] [@click=app.quit]x[/]"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from civicreader.model import ItemQuery
+
 from ui.support import COUNCIL_WATCH, INSPECTION_NEWS, Reader, screen_text, settle
 
 pytestmark = pytest.mark.anyio

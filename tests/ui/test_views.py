@@ -9,6 +9,7 @@ import pytest
 
 from civicreader.locking import refresh_lock
 from civicreader.model import ItemQuery
+
 from conftest import rss
 from ui.support import COUNCIL_WATCH, HOSTILE, Reader, notices, screen_text, settle
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from civicreader.model import Council, ItemRow
 from civicreader.store.schema import migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 CouncilResolver = Callable[[str], Council | None]
 
@@ -70,9 +73,16 @@ class StoreBase:
     def __init__(self, path: Path | str, councils: CouncilResolver | None = None) -> None:
         self.path = path
         self.conn = connect(path)
-        self.db = sqlite_utils.Database(self.conn)
         self._resolver = councils
         self._council_cache: dict[str, Council | None] = {}
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils view of the connection, made on first use: importing sqlite_utils costs
+        about 30 ms, paid by every command and by the reader's start-up when made eagerly."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         self.conn.close()

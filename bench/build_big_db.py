@@ -126,8 +126,23 @@ def build_big_db(db: Path | str, items: int = 300_000, seed: int = 1) -> Path:
         )
         feed = rng.randrange(FEEDS) + 1
         rows.append(
-            (i, feed, f"guid:{i}", f"urn:bench:{i}", f"https://bench.invalid/{feed}/{i}", title,
-             when, when, text[:200], text, text, f"{i:040x}", stamp, stamp, int(rng.random() < .5))
+            (
+                i,
+                feed,
+                f"guid:{i}",
+                f"urn:bench:{i}",
+                f"https://bench.invalid/{feed}/{i}",
+                title,
+                when,
+                when,
+                text[:200],
+                text,
+                text,
+                f"{i:040x}",
+                stamp,
+                stamp,
+                int(rng.random() < 0.5),
+            )
         )
         tag_rows += [(i, *t) for t in tags]
         if len(rows) == BATCH or i == items:
@@ -180,8 +195,10 @@ def main() -> None:
         n = conn.execute("SELECT count(*) FROM items").fetchone()[0]
         tags = conn.execute("SELECT count(*) FROM item_councils").fetchone()[0]
     size = db.stat().st_size / 1e6
-    print(f"{db}: {n:,} items, {tags:,} council tags, {size:.0f} MB"
-          f" in {time.perf_counter() - began:.1f} s")
+    print(
+        f"{db}: {n:,} items, {tags:,} council tags, {size:.0f} MB"
+        f" in {time.perf_counter() - began:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -171,7 +171,8 @@ for i in range(int(sys.argv[3])):
     report = run_refresh(config, db)
     took = time.perf_counter() - start
     peak = sampler.stop()
-    now = int(Path(f"/proc/{os.getpid()}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    pages = int(Path(f"/proc/{os.getpid()}/statm").read_text().split()[1])
+    now = pages * os.sysconf("SC_PAGE_SIZE")
     print(json.dumps({"run": i + 1, "seconds": took, "tree_peak": peak, "main_rss": now,
                       "new": report.new}), flush=True)
     for suffix in ("", "-wal", "-shm"):
@@ -244,9 +245,10 @@ def main() -> None:
     use_nb = nb.newsboat_available() and not args.no_newsboat
     res: dict[str, list[float]] = {k: [] for k in ("cold", "warm", "nb_cold", "nb_warm")}
     peaks: list[tuple[int, int]] = []
-    with tempfile.TemporaryDirectory(prefix="civic-bench-") as tmp, feed_server(
-        args.feeds, args.items, args.seed, Path(tmp)
-    ) as urls:
+    with (
+        tempfile.TemporaryDirectory(prefix="civic-bench-") as tmp,
+        feed_server(args.feeds, args.items, args.seed, Path(tmp)) as urls,
+    ):
         root = Path(tmp)
         print(f"{len(urls)} feeds x {args.items} items; {args.runs} runs; newsboat: {use_nb}")
         nb_dir = root / "nb"
@@ -258,7 +260,9 @@ def main() -> None:
             res["cold"].append(secs)
             peaks.append((tree, biggest))
             counts = db_counts(work / "civic.db")
-            print(f"  civic cold  {secs:6.2f} s  tree PSS {mb(tree)}  max-proc {mb(biggest)} {counts}")
+            print(
+                f"  civic cold  {secs:6.2f} s  tree PSS {mb(tree)}  max-proc {mb(biggest)} {counts}"
+            )
             secs, tree, biggest = civic_refresh(work)
             res["warm"].append(secs)
             print(f"  civic warm  {secs:6.2f} s  {db_counts(work / 'civic.db')}")
@@ -284,11 +288,15 @@ def main() -> None:
     if args.first_paint:
         show("first paint", paint, nb_paint, 0.10)
     tree_peak = max(p[0] for p in peaks)
-    print(f"peak memory of a cold refresh: tree PSS {mb(tree_peak)}, largest process RSS "
-          f"{mb(max(p[1] for p in peaks))} (goal < 300 MB)")
+    print(
+        f"peak memory of a cold refresh: tree PSS {mb(tree_peak)}, largest process RSS "
+        f"{mb(max(p[1] for p in peaks))} (goal < 300 MB)"
+    )
     for row in leaks:
-        print(f"  in-process refresh {row['run']:>2}: {row['seconds']:6.2f} s  tree PSS peak "
-              f"{mb(row['tree_peak'])}  main RSS after {mb(row['main_rss'])}  new {row['new']}")
+        print(
+            f"  in-process refresh {row['run']:>2}: {row['seconds']:6.2f} s  tree PSS peak "
+            f"{mb(row['tree_peak'])}  main RSS after {mb(row['main_rss'])}  new {row['new']}"
+        )
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ MIGRATIONS: list[str] = [
         mentions INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (item_id, council)
     ) WITHOUT ROWID;
-    CREATE INDEX item_councils_council ON item_councils (council, salience DESC, item_id);
+    CREATE INDEX item_councils_council ON item_councils (council, salience DESC, item_id DESC);
     CREATE VIRTUAL TABLE items_fts USING fts5(
         title, text, content='items', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from civicreader.model import Article, ItemQuery, ItemRow, iso_utc
 from civicreader.store.database import StoreBase
@@ -71,14 +72,26 @@ class ReadsMixin(StoreBase):
         if q.limit:
             page = " LIMIT ? OFFSET ?"
             args += [q.limit, q.offset]
+        # A search is read newest first straight off the date index, probing the set of matches:
+        # left to itself SQLite sorts every match (100,000 of them for a common word), which
+        # took 120 ms at 300,000 stories; the walk stops after a page (worst case ~20 ms).
+        source = "items i INDEXED BY items_sort" if q.search else "items i"
         rows = self.conn.execute(
-            f"SELECT {self.ITEM_COLUMNS} FROM items i {joins} {where}"
+            f"SELECT {self.ITEM_COLUMNS} FROM {source} {joins} {where}"
             f" ORDER BY i.sort_date DESC, i.id DESC{page}",
             args,
         ).fetchall()
         return self._item_rows(rows)
 
     def count_items(self, q: ItemQuery) -> int:
+        if q.search and replace(q, search=None, limit=0, offset=0) == ItemQuery(limit=0):
+            match = fts_query(q.search)  # a search alone is counted by the index alone
+            if match is None:
+                return 0
+            row = self.conn.execute(
+                "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (match,)
+            ).fetchone()
+            return int(row[0])
         joins, args, where = self._where(q)
         return int(
             self.conn.execute(f"SELECT count(*) FROM items i {joins} {where}", args).fetchone()[0]

@@ -10,7 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from civicreader.model import Article, Council, FeedStatus, ItemQuery, ItemRow, RelatedItem
+from civicreader.model import (
+    Article,
+    Config,
+    Council,
+    FeedStatus,
+    ItemQuery,
+    ItemRow,
+    RelatedItem,
+)
 from civicreader.parse import html_to_markdown
 from civicreader.sanitize import clean_text
 from civicreader.store import Store
@@ -125,3 +133,25 @@ def retag(db_path: Path | str, batch: int = 2_000) -> int:
     finally:
         store.close()
     return done
+
+
+def fetch_full_article(config: Config, db_path: Path | str, item_id: int) -> bool:
+    """Fetch one story's page now and keep the article extracted from it (the reader's ``f``).
+
+    Blocking: run it in a worker thread. Uses the same limits as a refresh.
+    """
+    import asyncio
+
+    from civicreader.fetch import Fetcher
+    from civicreader.fulltext import fetch_article_now
+    from civicreader.refresh import limits_of
+
+    async def run() -> bool:
+        store = Store(db_path)
+        try:
+            async with Fetcher(limits_of(config)) as fetcher:
+                return await fetch_article_now(store, fetcher, item_id)
+        finally:
+            store.close()
+
+    return asyncio.run(run())

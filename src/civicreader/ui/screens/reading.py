@@ -225,22 +225,9 @@ class ReadingMixin(Screen[None]):
         item_id, db_path, config = row.id, self.db_path, self.config
 
         def fetch() -> None:
-            import asyncio
+            from civicreader.services import fetch_full_article
 
-            from civicreader.fetch import Fetcher
-            from civicreader.fulltext import fetch_article_now
-            from civicreader.refresh import limits_of
-            from civicreader.store import Store
-
-            async def run() -> bool:
-                store = Store(db_path)
-                try:
-                    async with Fetcher(limits_of(config)) as fetcher:
-                        return await fetch_article_now(store, fetcher, item_id)
-                finally:
-                    store.close()
-
-            done = asyncio.run(run())
+            done = fetch_full_article(config, db_path, item_id)
             self.app.call_from_thread(self._fetched, item_id, done)
 
         self.notify("Fetching the full article…", markup=False)

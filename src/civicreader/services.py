@@ -53,6 +53,10 @@ class Library:
     def close(self) -> None:
         self.store.close()
 
+    def interrupt(self) -> None:
+        """Stop a query running in another thread (the reader does this when it quits)."""
+        self.store.conn.interrupt()
+
     def __enter__(self) -> Library:
         return self
 

@@ -169,3 +169,45 @@ async def test_s_stars_in_the_store(reader: Reader) -> None:
         with reader.library() as lib:
             assert [r.id for r in lib.items(ItemQuery(starred=True))] == [row.id]
         assert "★" in screen_text(app)
+
+
+@pytest.fixture
+def many(server, tmp_path):  # type: ignore[no-untyped-def]
+    """260 stories, all read but the oldest, which is beyond the first page of the list."""
+    from civicreader.model import Config, FeedConfig
+    from civicreader.refresh import run_refresh
+
+    from conftest import rss
+    from ui.support import Reader
+
+    stories = [
+        {
+            "title": f"Story {n:03d}",
+            "guid": f"s{n}",
+            "link": f"https://news.example/{n}",
+            "description": "Text.",
+            "pubDate": f"Mon, {1 + n % 28:02d} Jan {2000 + n // 28} 09:00:00 GMT",
+        }
+        for n in range(260)
+    ]
+    server.add("/many.xml", rss(stories, "Many"))
+    config = Config(feeds=(FeedConfig(server.url("/many.xml"), title="Many"),))
+    reader = Reader(tmp_path / "many.db", config, server)
+    run_refresh(config, reader.db, workers=1)
+    with reader.library() as lib:
+        lib.mark_query_read(ItemQuery())
+        oldest = lib.items(ItemQuery(limit=0))[-1]
+        lib.mark_read([oldest.id], False)
+    return reader, oldest.id
+
+
+async def test_n_finds_an_unread_story_beyond_the_loaded_pages(many) -> None:  # type: ignore[no-untyped-def]
+    reader, oldest = many
+    app = reader.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(app.screen.items.rows) < 260  # only the first page is loaded
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.items.current.id == oldest
+        assert app.screen.article.item.id == oldest

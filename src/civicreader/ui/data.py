@@ -55,7 +55,7 @@ class LibraryPool:
             entries = list(self._libraries.values())
             self._libraries.clear()
         for lock, library in entries:
-            library.store.conn.interrupt()
+            library.interrupt()
             if lock.acquire(timeout=wait):
                 try:
                     library.close()

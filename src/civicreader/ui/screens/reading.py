@@ -10,6 +10,7 @@ from textual.worker import get_current_worker
 
 from civicreader.model import Article, ItemRow, RelatedItem
 from civicreader.services import Library
+from civicreader.ui.data import PAGE
 from civicreader.ui.render import is_safe_link
 from civicreader.ui.widgets.article import Loaded, RelatedList
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 RELATED_LIMIT = 60
 HISTORY = 200
+SEEK_PAGES = 50  # how many further pages n reads looking for an unread story
 
 
 class ReadingMixin(Screen[None]):
@@ -34,6 +36,7 @@ class ReadingMixin(Screen[None]):
     filter: Filter
     db_path: Path
     config: Config
+    generation: int
 
     def db_work(
         self, work: Callable[[Library], object], group: str, exclusive: bool = False
@@ -145,8 +148,38 @@ class ReadingMixin(Screen[None]):
                 self.items.move_to(index)
                 self.open_story(rows[index].id)
                 return
-        more = " loaded; scroll on for more" if step > 0 and self.items.has_more else ""
-        self.notify(f"No more unread stories{more}.", markup=False)
+        if step > 0 and self.items.has_more:
+            self._seek_unread()  # keep reading pages until an unread story turns up
+            return
+        self.notify("No more unread stories.", markup=False)
+
+    def _seek_unread(self) -> None:
+        generation, flt, offset = self.generation, self.filter, len(self.items.rows)
+
+        def load(library: Library) -> None:
+            pages: list[ItemRow] = []
+            for _ in range(SEEK_PAGES):
+                page = library.items(flt.query(limit=PAGE, offset=offset + len(pages)))
+                pages += page
+                if len(page) < PAGE or any(not r.read for r in page):
+                    break
+                if get_current_worker().is_cancelled:
+                    return
+            self.app.call_from_thread(self._seeked, generation, pages)
+
+        self.db_work(load, "more", exclusive=True)
+
+    def _seeked(self, generation: int, pages: list[ItemRow]) -> None:
+        if generation != self.generation:
+            return
+        first = len(self.items.rows)
+        self.items.append_rows(pages, len(pages) > 0 and len(pages) % PAGE == 0)
+        for index in range(first, len(self.items.rows)):
+            if not self.items.rows[index].read:
+                self.items.move_to(index)
+                self.open_story(self.items.rows[index].id)
+                return
+        self.notify("No more unread stories.", markup=False)
 
     def action_toggle_read(self) -> None:
         row = self.target()

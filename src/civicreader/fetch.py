@@ -8,7 +8,6 @@ bounded steps, so a gzip bomb is refused without inflating it), and a redirect l
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import socket
 import ssl
 import zlib
@@ -16,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
-import httpx
+import h11
 
 from civicreader import __version__
+from civicreader.http1 import Client, ConnectError, InvalidURL, ProtocolError, Reply
 from civicreader.sanitize import clean_line
 
 USER_AGENT = f"civicreader/{__version__} (+terminal news reader; polite polling)"
@@ -31,7 +30,6 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 PERMANENT = {301, 308}
 REDIRECTS = {301, 302, 303, 307, 308}
-CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +79,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     value = value.strip()
     if value.isdigit():
         return float(min(int(value), 7 * 86400))
+    import email.utils  # only for the rare Retry-After given as a date
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -137,12 +137,14 @@ class _Inflater:
 
 
 def _header_safe(value: str | None) -> bool:
-    """A stored validator is sent back only if printable ASCII (httpx encodes headers as ASCII)."""
+    """A stored validator is sent back only if printable ASCII (headers are sent as ASCII)."""
     return bool(value) and value.isascii() and value.isprintable()  # type: ignore[union-attr]
 
 
 def _absolute(base: str, location: str) -> str | None:
     """A redirect target as an absolute, percent-encoded URL (safe to store and print), or None."""
+    import httpx  # its URL normalisation, for the rare redirect; a refresh never imports it else
+
     try:
         return str(httpx.URL(urljoin(base, location.strip())))
     except (httpx.InvalidURL, ValueError):
@@ -150,7 +152,7 @@ def _absolute(base: str, location: str) -> str | None:
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and the chain below it (httpx wraps httpcore wraps the socket error)."""
+    """The exception and the chain below it (a ConnectError wraps the socket or TLS error)."""
     out: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in out and len(out) < 10:
@@ -161,13 +163,13 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 def _describe(exc: BaseException, url: str) -> str:
     host = urlsplit(url).hostname or url
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+    if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, BadBody):
         return str(exc)
-    if isinstance(exc, httpx.InvalidURL):
+    if isinstance(exc, InvalidURL):
         return f"invalid URL: {str(exc)[:200]}"
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, ConnectError):
         chain = _causes(exc)
         text = str(exc)
         if any(isinstance(e, ssl.SSLError) for e in chain) or "SSL" in text:
@@ -179,10 +181,10 @@ def _describe(exc: BaseException, url: str) -> str:
         return f"cannot connect to {host}: {text[:200]}"
     if isinstance(exc, ssl.SSLError):
         return f"TLS error: {exc}"[:240]
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, ProtocolError):
         return f"broken HTTP response: {str(exc)[:200]}"
-    if isinstance(exc, httpx.HTTPError):
-        return f"{exc.__class__.__name__}: {str(exc)[:200]}"
+    if isinstance(exc, OSError):  # the connection failed mid-exchange
+        return f"ReadError: {str(exc)[:200]}"
     return f"{exc.__class__.__name__}: {str(exc)[:200]}"
 
 
@@ -193,15 +195,14 @@ class Fetcher:
         self.limits = limits
         self._overall = asyncio.Semaphore(max(1, limits.concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._client = httpx.AsyncClient(
-            follow_redirects=False,
-            timeout=httpx.Timeout(limits.timeout, connect=min(10.0, limits.timeout)),
-            limits=httpx.Limits(
-                max_connections=max(1, limits.concurrency),
-                max_keepalive_connections=max(1, limits.concurrency),
-            ),
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-            trust_env=False,
+        self._client = Client(
+            {
+                "Accept-Encoding": "gzip, deflate",
+                "Connection": "keep-alive",
+                "User-Agent": USER_AGENT,
+            },
+            connect_timeout=min(10.0, limits.timeout),
+            max_idle=max(1, limits.concurrency),
         )
 
     async def close(self) -> None:
@@ -244,9 +245,16 @@ class Fetcher:
         except TooLarge:
             cap = self.limits.max_bytes / 1024 / 1024
             return Response(url, url, error=f"larger than the {cap:g} MB limit")
-        except (TimeoutError, httpx.TimeoutException):
+        except TimeoutError:
             return Response(url, url, error=f"timed out after {self.limits.timeout:g} s")
-        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError, zlib.error) as exc:
+        except (
+            ConnectError,
+            ProtocolError,
+            h11.ProtocolError,
+            OSError,
+            ValueError,
+            zlib.error,
+        ) as exc:
             return Response(url, url, error=clean_line(_describe(exc, url), 300))
         if resp.error is not None:  # status lines and URLs come from the server: no controls
             resp.error = clean_line(resp.error, 300)
@@ -257,52 +265,48 @@ class Fetcher:
         current = url
         permanent = True
         for _ in range(self.limits.max_redirects + 1):
-            request = self._client.build_request("GET", current, headers=headers)
-            resp = await self._client.send(request, stream=True)
-            try:
-                if resp.status_code in REDIRECTS and "location" in resp.headers:
+            async with self._client.get(current, headers) as resp:
+                if resp.status in REDIRECTS and "location" in resp.headers:
                     target = _absolute(current, resp.headers["location"])
-                    permanent = permanent and resp.status_code in PERMANENT
+                    permanent = permanent and resp.status in PERMANENT
                     if target is None:
                         return Response(
-                            url, current, resp.status_code, error="redirect to an invalid URL"
+                            url, current, resp.status, error="redirect to an invalid URL"
                         )
                     if urlsplit(target).scheme.lower() not in ("http", "https"):
                         return Response(
                             url,
                             current,
-                            resp.status_code,
+                            resp.status,
                             error=f"redirect to a non-web URL {target[:200]!r}",
                         )
                     if target in seen:
-                        return Response(url, current, resp.status_code, error="redirect loop")
+                        return Response(url, current, resp.status, error="redirect loop")
                     seen.add(target)
                     current = target
                     continue
                 return await self._finish(url, current, resp, permanent and current != url)
-            finally:
-                await resp.aclose()
         return Response(url, current, error=f"more than {self.limits.max_redirects} redirects")
 
-    async def _finish(self, url: str, final: str, resp: httpx.Response, moved: bool) -> Response:
+    async def _finish(self, url: str, final: str, resp: Reply, moved: bool) -> Response:
         out = Response(
             url,
             final,
-            resp.status_code,
+            resp.status,
             content_type=resp.headers.get("content-type"),
             etag=resp.headers.get("etag"),
             last_modified=resp.headers.get("last-modified"),
             retry_after=retry_after_seconds(resp.headers.get("retry-after")),
             moved_to=final if moved else None,
-            headers={k.lower(): v for k, v in resp.headers.items()},
+            headers=dict(resp.headers),
         )
-        if resp.status_code == 304:
-            # A 304 has no body, but only reading its (empty) end lets httpcore reuse the
-            # connection: closing it unread dropped keep-alive, one new connection per 304.
-            await resp.aread()
+        if resp.status == 304:
+            # A 304 has no body, but only reading its (empty) end lets the connection be reused.
+            async for _ in resp.chunks():
+                pass
             return out
-        if resp.status_code >= 400:
-            out.error = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+        if resp.status >= 400:
+            out.error = f"HTTP {resp.status} {resp.reason}".strip()
             return out
         declared = resp.headers.get("content-length", "")
         encoding = resp.headers.get("content-encoding", "")
@@ -310,13 +314,15 @@ class Fetcher:
             raise TooLarge
         inflater = _Inflater(encoding, self.limits.max_bytes)
         body = bytearray()
-        async for chunk in resp.aiter_raw(CHUNK):
+        async for chunk in resp.chunks():
             inflater.feed(chunk, body)
         out.body = bytes(body)
         return out
 
     def _read_file(self, url: str) -> Response:
         """Local feeds (the offline demo, a user's own files), under the same size cap."""
+        from urllib.request import url2pathname  # urllib.request costs ~5 ms to import
+
         parts = urlsplit(url)
         path = Path(url2pathname(unquote(parts.path)))
         try:

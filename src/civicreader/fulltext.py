@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
 from civicreader.fetch import PAGE_ACCEPT, Fetcher
 from civicreader.model import ParsedItem
 from civicreader.pipeline import extract_and_tag
 from civicreader.store import Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 async def _one(

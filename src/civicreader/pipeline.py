@@ -6,6 +6,7 @@ both cores busy while the event loop keeps fetching.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from civicreader.model import Council, Mention, ParsedItem
@@ -14,6 +15,14 @@ if TYPE_CHECKING:
     from civicreader.parse import ParsedFeed
 
 Tags = list[Mention]
+# A mention as stored: (council code, salience, in title, in lead, count). A worker returns
+# these rather than Mentions: pickling a Mention with its Council cost ~0.36 ms per 30-item feed,
+# ten times the plain tuples.
+TagRow = tuple[str, float, bool, bool, int]
+
+
+def tag_rows(mentions: Sequence[Mention]) -> list[TagRow]:
+    return [(m.council.code, m.salience, m.in_title, m.in_lead, m.count) for m in mentions]
 
 
 def tag_item(item: ParsedItem, newsroom: Council | None = None) -> Tags:
@@ -37,6 +46,14 @@ def parse_and_tag(
 
     parsed = parse_feed(data, url, content_type)
     return parsed, [tag_item(item, newsroom) for item in parsed.items]
+
+
+def parse_and_tag_rows(
+    data: bytes, url: str, content_type: str | None, newsroom: Council | None = None
+) -> tuple[ParsedFeed, list[list[TagRow]]]:
+    """``parse_and_tag`` for a process pool: the tags come back as plain rows."""
+    parsed, tags = parse_and_tag(data, url, content_type, newsroom)
+    return parsed, [tag_rows(mentions) for mentions in tags]
 
 
 def extract_and_tag(

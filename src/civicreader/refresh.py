@@ -10,21 +10,22 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from civicreader.fetch import Fetcher, Limits, Response
 from civicreader.fulltext import fetch_full_texts
 from civicreader.locking import RefreshBusy, refresh_lock
 from civicreader.model import Config, Council, FeedConfig
-from civicreader.pipeline import parse_and_tag
+from civicreader.pipeline import parse_and_tag_rows
 from civicreader.sanitize import clean_line
 from civicreader.store import FetchRecord, Store, StoreError
 from civicreader.store.database import now_iso, parse_iso
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 BACKOFF_BASE = 300.0
 BACKOFF_MAX = 86_400.0
@@ -140,6 +141,9 @@ def _pool(n_feeds: int, workers: int | None, lock_fd: int | None = None) -> Exec
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or n_feeds < POOL_THRESHOLD:
         return None
+    from concurrent.futures import ProcessPoolExecutor  # not imported by a warm refresh's start
+    from multiprocessing import get_context
+
     # fork is fastest, but forking a process that runs other threads (the TUI) is unsafe.
     method = "fork" if threading.active_count() == 1 else "forkserver"
     inherited = lock_fd if method == "fork" else None  # forkserver children inherit no fds
@@ -277,10 +281,10 @@ class _Run:
         newsroom = self.newsrooms.get(feed.url)
         args = (resp.body, resp.final_url, resp.content_type, newsroom)
         if self.pool is None:
-            parsed, tags = await asyncio.to_thread(parse_and_tag, *args)
+            parsed, tags = await asyncio.to_thread(parse_and_tag_rows, *args)
         else:
             loop = asyncio.get_running_loop()
-            parsed, tags = await loop.run_in_executor(self.pool, parse_and_tag, *args)
+            parsed, tags = await loop.run_in_executor(self.pool, parse_and_tag_rows, *args)
         if not parsed.is_feed:
             error = parsed.error or "not a feed"
             self.store.record_fetch(
@@ -295,7 +299,7 @@ class _Run:
                 ),
             )
             return FeedOutcome(feed.url, title, "failed", status=resp.status, error=error)
-        saved = self.store.save_items(feed_id, parsed.items, tags)
+        saved = self.store.save_item_rows(feed_id, parsed.items, tags)
         self.store.record_fetch(
             feed_id,
             FetchRecord(
@@ -351,6 +355,7 @@ def run_refresh(
     with refresh_lock(db_path) as lock_fd:
         store = Store(db_path)
         try:
+            store.bulk_writes()
             store.sync_feeds(config.feeds)
             targets = [f for f in config.feeds if f.enabled]
             if only:

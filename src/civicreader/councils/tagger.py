@@ -24,7 +24,6 @@ from civicreader.councils.gazetteer import (
     Gazetteer,
     NameEntry,
     load_gazetteer,
-    normalise,
     parse_day,
 )
 from civicreader.model import Mention
@@ -34,7 +33,6 @@ __all__ = ["tag"]
 MAX_TITLE = 2_000
 MAX_TEXT = 200_000
 LEAD_CHARS = 300
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FORM_ORDER = ("council", "acronym", "body", "place", "list_only", "initials")
 _BARE = ("place", "list_only")
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)\Z")
@@ -42,6 +40,11 @@ _COUNCIL_LIST = re.compile(
     r"\b(?:councils|authorities)\s*,?\s+(?:of|including|such as|like)\s+\Z", re.IGNORECASE
 )
 REJECT, WEAK, MEDIUM, STRONG = 0, 1, 2, 3
+Span = tuple[int, int]
+_POSSESSIVE = ("'s", "’s")
+_GLUE = ("-", ".", "@", "/")  # a name glued to one of these may be part of a longer token
+_UNITS = ("district", "borough", "county")
+_POINTS = ("north", "south", "east", "west", "central")
 
 
 @dataclass(slots=True)
@@ -63,7 +66,17 @@ class _Item:
     title_case: bool
     day: date | None
     norm: str  # " " + normalise(text) + " "
+    fast: bool  # every character is in W.FAST_CHARS, so the fast probes apply
     _doc_cue: bool | None = field(default=None)
+    _reverse: str | None = field(default=None)
+
+    def prev(self, pos: int, count: int) -> list[tuple[str, str]]:
+        """The first ``count`` (1 or 2) of ``W.prev_words(text, pos)``."""
+        if not self.fast:
+            return W.prev_words(self.text, pos, count)
+        if self._reverse is None:
+            self._reverse = self.text[::-1]
+        return W.prev_words_fast(self._reverse, len(self.text) - pos, count)
 
     def doc_cue(self) -> bool:
         if self._doc_cue is None:
@@ -100,23 +113,24 @@ class _Matcher:
 
         ``norm`` is ``" " + normalise(text) + " "``, so names match only at word boundaries.
         """
-        raw: list[_Hit] = []
+        raw: list[tuple[int, int, str, _Variant]] = []
         for last, (length, key, variants) in self.automaton.iter(norm):
-            start, end = last - length + 1, last - 1  # offsets in ``text``
-            surface = text[start:end]
-            capital = surface[0].isupper() or surface[0].isdigit()
-            for form, exact, codes, official in variants:
-                if (surface == exact) if exact is not None else capital:
-                    raw.append(_Hit(start, end, form, key, codes, official))
+            start = last - length + 1  # offsets in ``text``; the name ends at ``last - 1``
+            first = text[start]
+            capital = first.isupper() or first.isdigit()
+            for variant in variants:
+                exact = variant[1]
+                if (text[start : last - 1] == exact) if exact is not None else capital:
+                    raw.append((start, 2 - length, key, variant))  # longest first at a start
                     break
         if len(raw) > 1:
-            raw.sort(key=lambda h: (h.start, h.start - h.end))
+            raw.sort()  # (start, -length) pairs are unique: one automaton word per key
         hits: list[_Hit] = []
         edge = -1
-        for hit in raw:
-            if hit.start >= edge:
-                hits.append(hit)
-                edge = hit.end
+        for start, negative, key, (form, _, codes, official) in raw:
+            if start >= edge:
+                edge = start - negative
+                hits.append(_Hit(start, edge, form, key, codes, official))
         return hits
 
 
@@ -142,44 +156,47 @@ def _matcher() -> _Matcher:
     return _Matcher(load_gazetteer())
 
 
-def _clean(value: object, limit: int) -> str:
-    text = value if isinstance(value, str) else ""
-    return _CONTROL.sub(" ", text[:limit])
-
-
 def _follower_verdict(item: _Item, last: _Hit, size: int) -> tuple[int | None, bool, bool]:
     """What follows a (list of) place name(s): (level or None, shadows, overrides location)."""
     text = item.text
     end = last.end
     mark = text[end : end + 1]
     if mark and mark in "'’" and (text[end + 1 : end + 2] in ("s", "S") or text[end - 1] in "sS"):
-        nxt = W.next_words(text, end + 1, 1)  # possessive: "Surrey's SEND service"
+        nxt = W.next_words3(text, end + 1, 1)  # possessive: "Surrey's SEND service"
         if nxt and nxt[0][1].lower() in ("s",):
-            nxt = W.next_words(text, end + 2, 1)
+            nxt = W.next_words3(text, end + 2, 1)
         if nxt and W.bare(nxt[0][1]) in W.LG_NOUNS:
             return MEDIUM, False, True
         # "Blackpool's most vulnerable children" (beside "Ofsted"), not "Durham's cathedral"
         return (WEAK if _sentence_cue(item, last.start, end) else None), False, True
-    words = W.next_words(text, end)
+    words = W.next_words3(text, end)
     if not words or words[0][0] not in (" ", "\u00a0"):
         return None, False, False
-    first, raw = W.bare(words[0][1]), words[0][1]
-    second = W.bare(words[1][1]) if len(words) > 1 else ""
-    if first in W.PARISH_HEADS and second.startswith("council"):
-        return REJECT, False, False  # "Chichester City Council" is a parish-level council
-    if first == "council" or (first in ("district", "borough", "county") and second == "council"):
-        return STRONG, False, True
-    if first == "councils" or (first in ("district", "borough", "county") and second == "councils"):
-        return (STRONG if size > 1 else REJECT), False, True  # "Adur and Worthing councils"
-    if first in W.ORG_FOLLOWERS:
-        return REJECT, True, False
-    if raw[0].isupper() and first in ("north", "south", "east", "west", "central"):
-        return REJECT, True, False  # a constituency: "Blackpool South"
-    if first in W.LG_NOUNS:
-        return MEDIUM, False, True
+    raw = words[0][1]
+    first = raw.lower()
+    if first.endswith(_POSSESSIVE):
+        first = first[:-2]
+    if first in W.FOLLOWER_WORDS:  # the rare words that decide before the verb checks
+        second = ""
+        if len(words) > 1:
+            second = words[1][1].lower()
+            if second.endswith(_POSSESSIVE):
+                second = second[:-2]
+        if first in W.PARISH_HEADS and second.startswith("council"):
+            return REJECT, False, False  # "Chichester City Council" is a parish-level council
+        if first == "council" or (first in _UNITS and second == "council"):
+            return STRONG, False, True
+        if first == "councils" or (first in _UNITS and second == "councils"):
+            return (STRONG if size > 1 else REJECT), False, True  # "Adur and Worthing councils"
+        if first in W.ORG_FOLLOWERS:
+            return REJECT, True, False
+        if raw[0].isupper() and first in _POINTS:
+            return REJECT, True, False  # a constituency: "Blackpool South"
+        if first in W.LG_NOUNS:
+            return MEDIUM, False, True
     if raw[0].isupper() and not item.loose_title(end) and first not in ("and", "or"):
         return REJECT, True, False  # "Blackpool Illuminations", "Leeds Beckett": another name
-    for _, word in words[:3]:
+    for _, word in words:
         low = word.lower()
         if low in W.SAY_VERBS:
             return (WEAK if item.doc_cue() else None), False, False
@@ -197,20 +214,20 @@ def _judge_chain(item: _Item, chain: list[_Hit]) -> None:
     text = item.text
     head, last = chain[0], chain[-1]
     level, shadows, firm = _follower_verdict(item, last, len(chain))
-    prev = W.prev_words(text, head.start)
-    w1 = prev[0][0].lower() if prev else ""
-    gap1 = prev[0][1] if prev else ""
-    w2 = prev[1][0].lower() if len(prev) > 1 else ""
     if level not in (STRONG, REJECT):
+        prev = item.prev(head.start, 2)  # two words tell whether there is only one
+        w1 = prev[0][0].lower() if prev else ""
+        gap1 = prev[0][1] if prev else ""
+        w2 = prev[1][0].lower() if len(prev) > 1 else ""
         if w1 in W.NON_COUNCIL_BEFORE and gap1 == " ":
             level, shadows = REJECT, True  # "NHS Fife", "BBC Birmingham"
         elif (w1 == "of" and w2 in W.NON_COUNCIL_OF) or (w1 == "for" and w2 in W.MEMBER_FOR):
             level, shadows = REJECT, True  # "University of Salford", "MP for Blackpool South"
-        elif w1 in W.COMPASS or w1.rsplit("-", 1)[-1] in W.COMPASS:
+        elif w1 in W.COMPASS or ("-" in w1 and w1.rsplit("-", 1)[-1] in W.COMPASS):
             level = REJECT  # "west Cumbria", "South Warwickshire": a region, not the council
         elif w1.endswith(W.SUFFIX_MARKS):
             level = MEDIUM if level is None else level  # "Labour-run Birmingham"
-        elif _COUNCIL_LIST.search(text, max(0, head.start - 40), head.start):
+        elif _council_list(item, head.start):
             level = STRONG  # "the district councils of Chiltern, South Bucks and Wycombe"
         elif (
             prev
@@ -230,8 +247,27 @@ def _judge_chain(item: _Item, chain: list[_Hit]) -> None:
         level = WEAK if _sentence_cue(item, head.start, last.end) else REJECT
     for hit in chain:
         hit.level, hit.shadows = level, shadows
-        if W.glued(text, hit.start, hit.end) or (hit.form == "list_only" and level < STRONG):
+        start, end = hit.start, hit.end
+        if hit.form == "list_only" and level < STRONG:
             hit.level = REJECT
+        elif (text[end : end + 1] in _GLUE or text[start - 1 : start] in _GLUE) and W.glued(
+            text, start, end
+        ):  # the first test is a cheap necessary condition for the second
+            hit.level = REJECT
+
+
+def _council_list(item: _Item, start: int) -> bool:
+    """Whether "councils of" / "authorities such as" ... ends right at ``start``.
+
+    In fast text the only characters that match these letters case-blind are ASCII letters,
+    which ``norm`` (one character ahead) holds in lower case: a cheap necessary condition.
+    """
+    lo = max(0, start - 40)
+    if item.fast:
+        window = item.norm[lo + 1 : start + 1]
+        if "councils" not in window and "authorities" not in window:
+            return False
+    return _COUNCIL_LIST.search(item.text, lo, start) is not None
 
 
 def _name_like(word: str) -> bool:
@@ -250,7 +286,7 @@ def _judge(item: _Item, hits: list[_Hit]) -> None:
         if hit.form in ("council", "acronym"):
             hit.level = STRONG
             if hit.form == "council" and not hit.official:
-                prev = W.prev_words(item.text, hit.start, 1)
+                prev = item.prev(hit.start, 1)
                 if prev and prev[0][1] == " " and prev[0][0].lower() in W.COMPASS:
                     hit.level = REJECT  # "a single South Warwickshire council"
         if hit.form not in _BARE:
@@ -284,6 +320,26 @@ def _resolve(gazetteer: Gazetteer, hit: _Hit, day: date | None) -> list[str]:
     return [max(codes, key=gazetteer.last_day)]  # named organisation, abolished or not yet live
 
 
+def _spans(gazetteer: Gazetteer, hits: list[_Hit], day: date | None) -> dict[str, list[Span]]:
+    """Council code -> where the accepted hits name it (resolution memoised per name)."""
+    spans: dict[str, list[Span]] = {}
+    resolved: dict[tuple[tuple[str, ...], tuple[str, ...], bool], list[str]] = {}
+    for hit in hits:
+        if hit.level > REJECT and hit.form != "initials":
+            memo = (hit.codes, hit.official, hit.level == STRONG)
+            codes = resolved.get(memo)
+            if codes is None:
+                codes = resolved[memo] = _resolve(gazetteer, hit, day)
+            for code in codes:
+                spans.setdefault(code, []).append((hit.start, hit.end))
+    for hit in hits:  # initials only confirm a council already found ("TDC" after Tendring)
+        if hit.form == "initials":
+            for code in hit.codes:
+                if code in spans:
+                    spans[code].append((hit.start, hit.end))
+    return spans
+
+
 def tag(title: str, text: str, published: date | datetime | str | None = None) -> list[Mention]:
     """Councils named or meant in an item, most salient first (then by name).
 
@@ -291,34 +347,27 @@ def tag(title: str, text: str, published: date | datetime | str | None = None) -
     ``text`` or its first 300 characters, whichever is shorter.
     """
     matcher = _matcher()
-    title, text = _clean(title, MAX_TITLE), _clean(text, MAX_TEXT)
-    combined = f"{title}\n{text}"
-    norm = " " + normalise(combined) + " "
+    title = title[:MAX_TITLE] if isinstance(title, str) else ""
+    text = text[:MAX_TEXT] if isinstance(text, str) else ""
+    combined, folded, fast = W.prepare(f"{title}\n{text}")  # control characters blanked
+    norm = " " + folded + " "
     hits = matcher.find(combined, norm)
     if not hits:
         return []
     day = parse_day(published)
-    item = _Item(combined, len(title), W.is_title_case(title), day, norm)
+    size = len(title)
+    item = _Item(combined, size, W.is_title_case(combined[:size]), day, norm, fast)
     _judge(item, hits)
     gazetteer = matcher.gazetteer
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for hit in hits:
-        if hit.level > REJECT and hit.form != "initials":
-            for code in _resolve(gazetteer, hit, day):
-                spans.setdefault(code, []).append((hit.start, hit.end))
-    for hit in hits:  # initials only confirm a council already found ("TDC" after Tendring)
-        if hit.form == "initials":
-            for code in hit.codes:
-                if code in spans:
-                    spans[code].append((hit.start, hit.end))
-    return _mentions(gazetteer, spans, title, text)
+    return _mentions(gazetteer, _spans(gazetteer, hits, day), size, combined)
 
 
 def _mentions(
-    gazetteer: Gazetteer, spans: dict[str, list[tuple[int, int]]], title: str, text: str
+    gazetteer: Gazetteer, spans: dict[str, list[Span]], title_len: int, combined: str
 ) -> list[Mention]:
-    base = len(title) + 1
-    para = text.find("\n")
+    base = title_len + 1
+    para = combined.find("\n", base)  # the end of the text's first paragraph
+    para = para - base if para >= 0 else -1
     lead_end = base + (para if 0 < para < LEAD_CHARS else LEAD_CHARS)
     out: list[Mention] = []
     for code, positions in spans.items():
@@ -326,7 +375,7 @@ def _mentions(
         if council is None:
             continue
         positions = sorted(set(positions))
-        in_title = positions[0][0] < len(title)
+        in_title = positions[0][0] < title_len
         in_lead = any(base <= s < lead_end for s, _ in positions)
         count = len(positions)
         salience = 0.5 * in_title + 0.3 * in_lead + 0.2 * min(count, 5) / 5

@@ -1,11 +1,15 @@
 """Word lists and small text probes the tagger uses to read the context around a name.
 
-Kept apart from the matching logic so the rules read as rules. All words are lower-case.
+Kept apart from the matching logic so the rules read as rules. All words are lower-case. The
+probes come twice: a plain reference version and a fast one for common text (see "fast paths").
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+
+from civicreader.councils.gazetteer import normalise
 
 
 def _inflect(stems: str) -> frozenset[str]:
@@ -110,6 +114,13 @@ NON_COUNCIL_OF = frozenset(
 # "<word> for <place>": "MP for Blackpool South".
 MEMBER_FOR = frozenset("mp mps msp msps ms mla member members candidate seat".split())
 SUFFIX_MARKS = ("-run", "-led", "-controlled", "-governed")
+# Every word that can decide a follower verdict before its verb checks (tagger's fast skip).
+FOLLOWER_WORDS = (
+    PARISH_HEADS
+    | ORG_FOLLOWERS
+    | LG_NOUNS
+    | frozenset("council councils district borough county north south east west central".split())
+)
 
 # Local-government context: a sentence (or item) with these is about councils. Normalised
 # spelling (lower-case, punctuation as spaces), matched as substrings.
@@ -183,6 +194,99 @@ def next_words(text: str, pos: int, count: int = 4) -> list[tuple[str, str]]:
         out.append((m.group(1), m.group(2)))
         pos = m.end()
     return out
+
+
+# -- fast paths --------------------------------------------------------------------------------
+# Most news text uses ASCII plus a few Latin-1 letters and typographic punctuation. For text made
+# only of these 256 characters, a single-byte charmap does ``normalise`` in C and regexes with
+# exact character classes replace the character-by-character probes above; other text takes the
+# reference code. Each fast probe must return exactly what its reference returns (checked on
+# random strings over these characters and on the synthetic, dev and seed corpora).
+_EXTRA = (
+    *range(0xA0, 0x100),
+    *range(0x2010, 0x2016),
+    *range(0x2018, 0x2023),
+    *(0x2026, 0x2030, 0x2032, 0x2033, 0x2039, 0x203A, 0x2002, 0x2003, 0x2009, 0x200A),
+    *(0x200B, 0x202F, 0x2060, 0xFEFF, 0xFFFD),
+)
+FAST_CHARS = "".join(map(chr, range(128))) + "".join(map(chr, _EXTRA))
+_ENCODE = codecs.charmap_build(FAST_CHARS)
+# byte (index into FAST_CHARS) -> Latin-1 byte of the character's normalised form
+_FOLD = bytes(ord(normalise(ch)) for ch in FAST_CHARS)
+assert len(FAST_CHARS) == len(set(FAST_CHARS)) == 256 and len(_FOLD) == 256
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# the same blanking on the charmap bytes (byte i stands for FAST_CHARS[i]; 32 is the space)
+_BLANK = bytes(32 if CONTROL.match(ch) else i for i, ch in enumerate(FAST_CHARS))
+
+
+def prepare(text: str) -> tuple[str, str, bool]:
+    """Text with control characters blanked, its ``normalise`` form, and whether the fast
+    probes apply (every character is one of ``FAST_CHARS``)."""
+    try:
+        raw = codecs.charmap_encode(text, "strict", _ENCODE)[0]
+    except UnicodeEncodeError:
+        text = CONTROL.sub(" ", text)
+        return text, normalise(text), False
+    blanked = raw.translate(_BLANK)
+    if blanked != raw:
+        text = codecs.charmap_decode(blanked, "strict", FAST_CHARS)[0]
+    return text, raw.translate(_FOLD).decode("latin-1"), True  # fold ignores the blanking
+
+
+def _ranges(chars: str) -> str:
+    """A regex class body for ``chars``, with runs of consecutive code points as ranges."""
+    points = sorted(map(ord, chars))
+    out: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(points[i])), re.escape(chr(points[j]))
+        out.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "".join(out)
+
+
+_ALPHA = _ranges("".join(ch for ch in FAST_CHARS if ch.isalpha()))  # A-Za-z, À-ÿ less × ÷ ...
+_RGAP = f"([^{_ALPHA}{re.escape(BREAK)}]*)"  # a gap without a sentence break, reversed
+_RWORD = f"([{_ALPHA}](?:[{_ALPHA}'’&-]*[{_ALPHA}])?)"  # a word, reversed
+_PREV = (re.compile(_RGAP + _RWORD), re.compile(f"{_RGAP}{_RWORD}(?:{_RGAP}{_RWORD})?"))
+
+
+def prev_words_fast(reverse: str, rpos: int, count: int) -> list[tuple[str, str]]:
+    """``prev_words(text, pos)`` for ``count`` 1 or 2, given ``reverse = text[::-1]`` and
+    ``rpos = len(text) - pos``, when every character of text is in FAST_CHARS."""
+    m = _PREV[count - 1].match(reverse, rpos, min(len(reverse), rpos + 80))
+    if m is None:
+        return []
+    g = m.groups()
+    if count == 1 or g[3] is None:
+        return [(g[1][::-1], g[0][::-1])]
+    return [(g[1][::-1], g[0][::-1]), (g[3][::-1], g[2][::-1])]
+
+
+_GAP = f"([^A-Za-z{re.escape(BREAK)}]*)"
+_WORD = "([A-Za-z][A-Za-z'’&-]*)"
+_NEXT = (
+    re.compile(_GAP + _WORD),
+    re.compile(f"{_GAP}{_WORD}(?:{_GAP}{_WORD}(?:{_GAP}{_WORD})?)?"),
+)
+
+
+def next_words3(text: str, pos: int, count: int = 3) -> list[tuple[str, str]]:
+    """``next_words`` for ``count`` 1 or 3, in one regex match (any text)."""
+    m = _NEXT[count > 1].match(text, pos, min(len(text), pos + 120))
+    if m is None:
+        return []
+    g = m.groups()
+    if count == 1 or g[2] is None:
+        return [(g[0], g[1])]
+    if g[4] is None:
+        return [(g[0], g[1]), (g[2], g[3])]
+    return [(g[0], g[1]), (g[2], g[3]), (g[4], g[5])]
 
 
 def bare(word: str) -> str:

@@ -17,14 +17,22 @@ class SaveResult:
     new_ids: tuple[int, ...] = ()
 
 
-def _insert_tags(conn: sqlite3.Connection, item_id: int, mentions: Sequence[Mention]) -> None:
+# (council code, salience, in title, in lead, count): pipeline.TagRow, the form workers return.
+TagRow = tuple[str, float, bool, bool, int]
+
+
+def _rows(mentions: Sequence[Mention]) -> list[TagRow]:
+    return [(m.council.code, m.salience, m.in_title, m.in_lead, m.count) for m in mentions]
+
+
+def _insert_tags(conn: sqlite3.Connection, item_id: int, rows: Sequence[TagRow]) -> None:
     conn.execute("DELETE FROM item_councils WHERE item_id = ?", (item_id,))
     conn.executemany(
         "INSERT OR REPLACE INTO item_councils"
         " (item_id, council, salience, in_title, in_lead, mentions) VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (item_id, m.council.code, m.salience, int(m.in_title), int(m.in_lead), m.count)
-            for m in mentions
+            (item_id, code, salience, int(in_title), int(in_lead), count)
+            for code, salience, in_title, in_lead, count in rows
         ],
     )
 
@@ -40,6 +48,15 @@ class ItemsMixin(StoreBase):
 
         An item already extracted from its page keeps that text when only the feed entry changes.
         """
+        return self.save_item_rows(feed_id, items, [_rows(m) for m in tags])
+
+    def save_item_rows(
+        self,
+        feed_id: int,
+        items: Sequence[ParsedItem],
+        tags: Sequence[Sequence[TagRow]],
+    ) -> SaveResult:
+        """``save_items`` with each item's tags as (code, salience, in_title, in_lead, count)."""
 
         def apply(conn: sqlite3.Connection) -> SaveResult:
             known = {
@@ -52,7 +69,7 @@ class ItemsMixin(StoreBase):
             stamp = now_iso()
             new_ids: list[int] = []
             updated = 0
-            for item, mentions in zip(items, tags, strict=True):
+            for item, rows in zip(items, tags, strict=True):
                 published = iso_utc(item.published)
                 old = known.get(item.key)
                 if old is None:
@@ -111,7 +128,7 @@ class ItemsMixin(StoreBase):
                         continue  # tags follow the extracted text, which has not changed
                 else:
                     continue
-                _insert_tags(conn, item_id, mentions)
+                _insert_tags(conn, item_id, rows)
             return SaveResult(len(new_ids), updated, tuple(new_ids))
 
         result = self._write(apply)
@@ -127,7 +144,7 @@ class ItemsMixin(StoreBase):
                 " extract_note = NULL, updated_at = ? WHERE id = ?",
                 (text, text, now_iso(), item_id),
             )
-            _insert_tags(conn, item_id, mentions)
+            _insert_tags(conn, item_id, _rows(mentions))
 
         self._write(apply)
 
@@ -150,7 +167,7 @@ class ItemsMixin(StoreBase):
 
         def apply(conn: sqlite3.Connection) -> None:
             for item_id, mentions in batch:
-                _insert_tags(conn, item_id, mentions)
+                _insert_tags(conn, item_id, _rows(mentions))
 
         self._write(apply)
 

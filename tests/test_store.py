@@ -11,6 +11,7 @@ import pytest
 from civicreader.model import Council, ItemQuery, Mention, ParsedItem
 from civicreader.store import Store, fts_query
 from civicreader.store.schema import MIGRATIONS
+from civicreader.store.schema import _statements as schema_statements
 
 BPL = Council(code="BPL", gss="E06000009", name="Blackpool Borough Council")
 ESS = Council(code="ESS", gss="E10000012", name="Essex County Council")
@@ -151,3 +152,28 @@ def test_a_reader_is_not_blocked_by_an_open_write(tmp_path: Path) -> None:
     reader = sqlite3.connect(tmp_path / "s.db", timeout=0.1)
     assert reader.execute("SELECT title FROM items").fetchone()[0] == "A"
     writer.conn.execute("COMMIT")
+
+
+def test_a_version_1_database_migrates_and_stays_searchable(tmp_path: Path) -> None:
+    """Version 1 indexed new items by trigger; after migrating, the store indexes them itself,
+    so old and new items are both found, each once, and edits still re-index."""
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in schema_statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO feeds (url) VALUES ('http://x/feed')")
+    conn.execute(
+        "INSERT INTO items (feed_id, key, title, text, sort_date, content_hash, first_seen,"
+        " updated_at) VALUES (1, 'old', 'Old library story', '', '2019', 'h', 'now', 'now')"
+    )
+    conn.close()
+    store = Store(path, councils=COUNCILS.get)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    feed = store.ensure_feed("http://x/feed")
+    store.save_items(feed.id, [item("new", "New library story")], [[]])
+    found = store.list_items(ItemQuery(search="library"))
+    assert sorted(r.title for r in found) == ["New library story", "Old library story"]
+    store.save_items(feed.id, [item("new", "New museum story")], [[]])  # an edit re-indexes
+    assert [r.title for r in store.list_items(ItemQuery(search="museum"))] == ["New museum story"]
+    assert [r.title for r in store.list_items(ItemQuery(search="library"))] == ["Old library story"]

@@ -68,6 +68,7 @@ class ItemsMixin(StoreBase):
             }
             stamp = now_iso()
             new_ids: list[int] = []
+            indexed: list[tuple[int, str, str]] = []
             updated = 0
             for item, rows in zip(items, tags, strict=True):
                 published = iso_utc(item.published)
@@ -97,6 +98,7 @@ class ItemsMixin(StoreBase):
                     )
                     item_id = int(cur.lastrowid or 0)
                     new_ids.append(item_id)
+                    indexed.append((item_id, item.title, item.text))
                     known[item.key] = (item_id, item.content_hash, 0)
                 elif old[1] != item.content_hash:
                     item_id, _, full = old
@@ -129,6 +131,10 @@ class ItemsMixin(StoreBase):
                 else:
                     continue
                 _insert_tags(conn, item_id, rows)
+            if indexed:  # one statement for the feed's new items (updates go through a trigger)
+                conn.executemany(
+                    "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)", indexed
+                )
             return SaveResult(len(new_ids), updated, tuple(new_ids))
 
         result = self._write(apply)

@@ -333,3 +333,9 @@ def test_fire_service_named_after_a_county_beside_its_council():
     text = "Essex County Council will share offices with Essex County Fire and Rescue Service."
     assert codes("Shared headquarters", text) == {"ESS"}
     assert codes("E-bike fires", "Essex County Fire and Rescue Service attended 30 fires.") == set()
+
+
+def test_council_people_in_a_place():
+    text = "Council chiefs in Hull have agreed a deal. Hull KR fans were told parking is safe."
+    assert codes("Port deal", text) == {"KHL"}
+    assert codes("Disorder", "Police officers in Bradford have been praised.") == set()

@@ -39,6 +39,10 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)\Z")
 _COUNCIL_LIST = re.compile(
     r"\b(?:councils|authorities)\s*,?\s+(?:of|including|such as|like)\s+\Z", re.IGNORECASE
 )
+_COUNCIL_PEOPLE = re.compile(
+    r"\bcouncil(?:lors?|\s+(?:chiefs|bosses|officers|officials|leaders|staff))\s+in\s+\Z",
+    re.IGNORECASE,
+)
 REJECT, WEAK, MEDIUM, STRONG = 0, 1, 2, 3
 Span = tuple[int, int]
 _POSSESSIVE = ("'s", "’s")
@@ -238,6 +242,8 @@ def _judge_chain(item: _Item, chain: list[_Hit]) -> None:
             and not (len(prev) == 1 and _opener(w1))
         ):
             level, shadows = REJECT, True  # "Helen Lincoln", "Culture Perth and Kinross"
+        elif w1 == "in" and _council_people(item, head.start):
+            level = max(level or REJECT, MEDIUM)  # "council chiefs in Hull"
         elif w1 in W.LOCATIVES and not firm:
             in_x = w1 == "in" and len(prev) == 1 and text[last.end : last.end + 1] == ","
             if not (in_x and _sentence_cue(item, head.start, last.end, before=True)):
@@ -269,6 +275,14 @@ def _council_list(item: _Item, start: int) -> bool:
         if "councils" not in window and "authorities" not in window:
             return False
     return _COUNCIL_LIST.search(item.text, lo, start) is not None
+
+
+def _council_people(item: _Item, start: int) -> bool:
+    """Whether "councillors in" / "council chiefs in" ... ends right at ``start``."""
+    lo = max(0, start - 30)
+    if "council" not in item.norm[lo + 1 : start + 1]:
+        return False
+    return _COUNCIL_PEOPLE.search(item.text, lo, start) is not None
 
 
 def _name_like(word: str) -> bool:

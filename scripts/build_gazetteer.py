@@ -274,8 +274,9 @@ def build(register: Path = DEFAULT_REGISTER, aliases: Path = DATA_DIR / "aliases
         letters = initials(official)
         if len(letters) >= 3 and letters not in reserved:
             names.add(letters, "initials", code)
-    for name, code in curated["native"].items():
-        names.add(name, "council", code)
+    for section in ("native", "council_names"):
+        for name, code in curated[section].items():
+            names.add(name, "council", code)
     for name, code in curated["acronyms"].items():
         names.add(name, "acronym", code)
     for name, code in curated["body_acronyms"].items():

@@ -144,7 +144,17 @@ def test_every_register_authority_is_in_the_gazetteer(gaz):
     with (REGISTER / "uk_local_authorities_current.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 470
+    kinds = set()
     for row in rows:
         council = gaz.any_by_code(row["local-authority-code"])
         assert council is not None and council.name == row["official-name"].strip()
         assert council.gss == (row["gss-code"] or None)
+        assert council.kind == row["local-authority-type-name"]
+        assert council.nation == row["nation"]
+        assert council.end == parse_day(row["end-date"] or None)
+        start = parse_day(row["start-date"] or None)  # mid-2005 dates are record creation
+        assert council.start == (None if start and start.year == 2005 else start)
+        kinds.add(row["local-authority-type"])
+        principal = gaz.by_code(row["local-authority-code"]) is not None
+        assert principal == (row["local-authority-type"] not in ("COMB", "SRA"))
+    assert {"COMB", "SRA", "LBO", "MD", "NMD", "UA", "CTY"} <= kinds

@@ -281,3 +281,61 @@ def test_seed_items_from_article_text():
     for slug, title, _, body, published in _seed_items():
         seen[slug] = {m.council.gss for m in tag(title, body, published)}
     assert seen == SEED_EXPECTED
+
+
+# -- rules found by scoring items written for checking generalisation (bench/tagger_extra) ----
+
+
+def test_a_sentence_opener_is_not_a_first_name():
+    text = "Gwynedd Council raised the premium. Neighbouring Anglesey agreed a smaller rise."
+    assert codes("Second homes", text) == {"GWN", "AGY"}
+    text = "The council met. Helen Anglesey agreed to chair the charity."
+    assert codes("Charity", text) == set()
+
+
+def test_in_place_comma_reads_the_sentence_before():
+    text = "Sheffield City Council hired more staff. In Rotherham, caseloads remain high."
+    assert codes("Caseloads", text) == {"SHF", "ROT"}
+    text = "The weather was fine. In Rotherham, crowds gathered for the parade."
+    assert codes("Parade", text) == set()
+
+
+def test_verbs_a_few_words_after_the_place():
+    text = "Opposition councillors objected. Bradford is expected to agree similar cuts."
+    assert codes("Cuts", text) == {"BRD"}
+    assert codes("Fans", "Bradford is expected to travel in numbers.") == set()
+
+
+def test_council_names_taken_on_gaining_city_status():
+    assert codes("Southend-on-Sea City Council sets budget") == {"SOS"}
+    assert codes("Colchester City Council backs bid") == {"COL"}
+    assert codes("Chichester City Council backs bid") == set()  # parish-level, not renamed
+
+
+def test_places_abroad():
+    text = "The mayor of Boston, Massachusetts, won a second term in the US city."
+    assert codes("Boston Mayor Wins Second Term", text) == set()
+    assert codes("Boston Borough Council Approves Leisure Centre") == {"BOT"}
+    assert codes("Boston mayor opens market", "Boston Borough Council's mayor cut a ribbon.") == {
+        "BOT"
+    }
+
+
+def test_a_possessive_with_services_or_a_council_service_cue():
+    text = "Ofsted rated Sandwell Council good. Dudley's services were inspected last year."
+    assert codes("Ratings", text) == {"SAW", "DUD"}
+    assert codes("Cathedral", "Durham's cathedral draws visitors.") == set()
+    assert codes("Kirklees to close libraries", "Kirklees has confirmed the plan.") == {"KIR"}
+    assert codes("Kirklees walkers", "Kirklees has confirmed its popularity.") == set()
+
+
+def test_fire_service_named_after_a_county_beside_its_council():
+    text = "Essex County Council will share offices with Essex County Fire and Rescue Service."
+    assert codes("Shared headquarters", text) == {"ESS"}
+    assert codes("E-bike fires", "Essex County Fire and Rescue Service attended 30 fires.") == set()
+
+
+def test_council_people_in_a_place():
+    text = "Council chiefs in Hull have agreed a deal. Hull KR fans were told parking is safe."
+    assert codes("Port deal", text) == {"KHL"}
+    assert codes("Disorder", "Police officers in Bradford have been praised.") == set()

@@ -39,6 +39,10 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+)\Z")
 _COUNCIL_LIST = re.compile(
     r"\b(?:councils|authorities)\s*,?\s+(?:of|including|such as|like)\s+\Z", re.IGNORECASE
 )
+_COUNCIL_PEOPLE = re.compile(
+    r"\bcouncil(?:lors?|\s+(?:chiefs|bosses|officers|officials|leaders|staff))\s+in\s+\Z",
+    re.IGNORECASE,
+)
 REJECT, WEAK, MEDIUM, STRONG = 0, 1, 2, 3
 Span = tuple[int, int]
 _POSSESSIVE = ("'s", "’s")
@@ -162,14 +166,14 @@ def _follower_verdict(item: _Item, last: _Hit, size: int) -> tuple[int | None, b
     end = last.end
     mark = text[end : end + 1]
     if mark and mark in "'’" and (text[end + 1 : end + 2] in ("s", "S") or text[end - 1] in "sS"):
-        nxt = W.next_words3(text, end + 1, 1)  # possessive: "Surrey's SEND service"
+        nxt = W.next_few(text, end + 1, 1)  # possessive: "Surrey's SEND service"
         if nxt and nxt[0][1].lower() in ("s",):
-            nxt = W.next_words3(text, end + 2, 1)
-        if nxt and W.bare(nxt[0][1]) in W.LG_NOUNS:
+            nxt = W.next_few(text, end + 2, 1)
+        if nxt and W.bare(nxt[0][1]) in W.POSSESSED:
             return MEDIUM, False, True
         # "Blackpool's most vulnerable children" (beside "Ofsted"), not "Durham's cathedral"
         return (WEAK if _sentence_cue(item, last.start, end) else None), False, True
-    words = W.next_words3(text, end)
+    words = W.next_few(text, end)
     if not words or words[0][0] not in (" ", "\u00a0"):
         return None, False, False
     raw = words[0][1]
@@ -235,11 +239,14 @@ def _judge_chain(item: _Item, chain: list[_Hit]) -> None:
             and gap1 == " "
             and w1 not in W.STOP_CAPS
             and (not item.loose_title(head.start) or _name_like(w1))
+            and not (len(prev) == 1 and _opener(w1))
         ):
             level, shadows = REJECT, True  # "Helen Lincoln", "Culture Perth and Kinross"
+        elif w1 == "in" and _council_people(item, head.start):
+            level = max(level or REJECT, MEDIUM)  # "council chiefs in Hull"
         elif w1 in W.LOCATIVES and not firm:
             in_x = w1 == "in" and len(prev) == 1 and text[last.end : last.end + 1] == ","
-            if not (in_x and _sentence_cue(item, head.start, last.end)):
+            if not (in_x and _sentence_cue(item, head.start, last.end, before=True)):
                 level = REJECT  # "drivers in Watford", "a rail line to Carlisle"
             elif level is None:
                 level = WEAK  # "In Blackpool, social workers ..."
@@ -270,14 +277,33 @@ def _council_list(item: _Item, start: int) -> bool:
     return _COUNCIL_LIST.search(item.text, lo, start) is not None
 
 
+def _council_people(item: _Item, start: int) -> bool:
+    """Whether "councillors in" / "council chiefs in" ... ends right at ``start``."""
+    lo = max(0, start - 30)
+    if "council" not in item.norm[lo + 1 : start + 1]:
+        return False
+    return _COUNCIL_PEOPLE.search(item.text, lo, start) is not None
+
+
 def _name_like(word: str) -> bool:
     """In a Title Case headline: "Helen" (Lincoln) looks like a name, "Rates" a verb."""
     return not (word in W.ACTION_VERBS or word in W.SAY_VERBS or word.endswith(("s", "ed")))
 
 
-def _sentence_cue(item: _Item, start: int, end: int) -> bool:
+def _opener(word: str) -> bool:
+    """A sentence's first word that is no first name: "Neighbouring", "Similarly", "Troubled"."""
+    return len(word) > 5 and word.endswith(("ing", "ly", "ed"))
+
+
+def _sentence_cue(item: _Item, start: int, end: int, before: bool = False) -> bool:
+    """Local-government words in the sentence (``before``: or in the one before it, which
+    "In Rotherham, caseloads ..." continues)."""
     lo, hi = W.sentence_bounds(item.text, start, end)
-    return item.cue(lo, hi)
+    if item.cue(lo, hi):
+        return True
+    if not before or lo < 2:
+        return False
+    return item.cue(W.sentence_bounds(item.text, lo - 2, lo - 2)[0], lo)
 
 
 def _judge(item: _Item, hits: list[_Hit]) -> None:
@@ -302,6 +328,16 @@ def _judge(item: _Item, hits: list[_Hit]) -> None:
         chain = [hit]
     if chain:
         _judge_chain(item, chain)
+    abroad = {
+        h.key
+        for h in hits
+        if h.form in _BARE
+        and item.text[h.end : h.end + 1] == ","
+        and W.ABROAD.match(item.text, h.end)
+    }
+    for hit in hits:  # "Boston, Massachusetts": every bare "Boston" in the item is abroad
+        if hit.key in abroad and hit.form in _BARE:
+            hit.level = REJECT
     shadowed = {h.key for h in hits if h.shadows}
     strong_keys = {h.key for h in hits if h.level >= MEDIUM}
     for hit in hits:

@@ -50,7 +50,9 @@ SAY_VERBS = frozenset("say says said claim claims claimed insist insists insiste
 # Words allowed between a place and its verb ("Birmingham has formally issued").
 AUXILIARIES = frozenset(
     "has have had is was are were will would could should must may might to has been be "
-    "also now then finally formally today yesterday quietly again still already".split()
+    "also now then finally formally today yesterday quietly again still already expected "
+    "likely due poised about able unable going understood thought believed "
+    "reported".split()
 )
 
 # Nouns that make a preceding place name mean its council ("Blackpool children's services",
@@ -96,7 +98,8 @@ STOP_CAPS = frozenset(
     "labour conservative conservatives tory tories reform green greens independent snp plaid "
     "lib dem dems liberal democrat democrats council councils councillor leader mayor "
     "ofsted dfe mhclg dluhc government ministers minister chancellor report exclusive "
-    "analysis comment update breaking watch more news".split()
+    "analysis comment update breaking watch more news neighbouring nearby rival "
+    "neighbour".split()
 )
 # Words before a place that make it locate an event rather than stand for a council.
 LOCATIVES = frozenset(
@@ -114,6 +117,20 @@ NON_COUNCIL_OF = frozenset(
 # "<word> for <place>": "MP for Blackpool South".
 MEMBER_FOR = frozenset("mp mps msp msps ms mla member members candidate seat".split())
 SUFFIX_MARKS = ("-run", "-led", "-controlled", "-governed")
+# After a possessive place name, these make it the council's ("Dudley's services").
+POSSESSED = LG_NOUNS | frozenset("services service libraries bins".split())
+# ", <state or country>" after a place name puts it abroad ("Boston, Massachusetts").
+ABROAD = re.compile(
+    r",\s+(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
+    r"Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    r"Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    r"New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
+    r"Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|"
+    r"Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|USA|US|U\.S\.|America|"
+    r"Ontario|Quebec|Nova Scotia|New Brunswick|British Columbia|Alberta|Manitoba|"
+    r"Saskatchewan|Canada|New South Wales|Victoria|Queensland|Tasmania|Western Australia|"
+    r"South Australia|Australia|New Zealand|Jamaica|South Africa)\b"
+)
 # Every word that can decide a follower verdict before its verb checks (tagger's fast skip).
 FOLLOWER_WORDS = (
     PARISH_HEADS
@@ -140,6 +157,13 @@ LG_CUE_WORDS = (
     " leader ",
     " leaders ",
     " scrutiny ",
+    # services only councils run, as the subject of a story
+    " librar",
+    "bin collection",
+    "pothole",
+    "leisure centre",
+    "planning permission",
+    "planning application",
 )
 SEND_CUE = re.compile(r"\bSEND\b")
 
@@ -272,21 +296,22 @@ _GAP = f"([^A-Za-z{re.escape(BREAK)}]*)"
 _WORD = "([A-Za-z][A-Za-z'’&-]*)"
 _NEXT = (
     re.compile(_GAP + _WORD),
-    re.compile(f"{_GAP}{_WORD}(?:{_GAP}{_WORD}(?:{_GAP}{_WORD})?)?"),
+    re.compile(f"{_GAP}{_WORD}(?:{_GAP}{_WORD}(?:{_GAP}{_WORD}(?:{_GAP}{_WORD})?)?)?"),
 )
 
 
-def next_words3(text: str, pos: int, count: int = 3) -> list[tuple[str, str]]:
-    """``next_words`` for ``count`` 1 or 3, in one regex match (any text)."""
+def next_few(text: str, pos: int, count: int = 4) -> list[tuple[str, str]]:
+    """``next_words`` for ``count`` 1 or 4, in one regex match (any text)."""
     m = _NEXT[count > 1].match(text, pos, min(len(text), pos + 120))
     if m is None:
         return []
     g = m.groups()
-    if count == 1 or g[2] is None:
-        return [(g[0], g[1])]
-    if g[4] is None:
-        return [(g[0], g[1]), (g[2], g[3])]
-    return [(g[0], g[1]), (g[2], g[3]), (g[4], g[5])]
+    out = [(g[0], g[1])]
+    for i in range(2, len(g), 2):
+        if g[i + 1] is None:
+            break
+        out.append((g[i], g[i + 1]))
+    return out
 
 
 def bare(word: str) -> str:

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from civicreader.cli import cli
+from civicreader.services import Library
 
 from conftest import LoopbackServer, rss, write_config
 
@@ -53,7 +54,6 @@ def filled(server: LoopbackServer, paths: dict[str, Path]) -> dict[str, Path]:
     write_config(paths["config"], [url], SETTINGS)
     code, out = run("refresh")
     assert code == 0, out
-    paths["feed"] = Path(url)  # type: ignore[assignment]
     return paths
 
 
@@ -99,10 +99,23 @@ def test_items_list_filters(filled: dict[str, Path]) -> None:
         "Blackpool Council agrees budget",
         "Kirklees reviews libraries",
     ]
+    assert titles("--since", "7d") == []  # the stories are from 2023 and 2024
     assert titles("--limit", "1") == ["Blackpool Council agrees budget"]
+    feed_url = json.loads(run("feeds", "list", "--json")[1])[0]["url"]
+    assert titles("--feed", feed_url) == titles()
+    assert titles("--feed", "https://other.example/feed.xml") == []
     assert len(titles("--unread")) == 3
+    ids = {r["title"]: r["id"] for r in json.loads(run("items", "list", "--json")[1])}
+    with Library(filled["db"]) as lib:
+        lib.mark_read([ids["Kirklees reviews libraries"]])
+        lib.star([ids["National funding round opens"]])
+    assert titles("--unread") == ["Blackpool Council agrees budget", "National funding round opens"]
+    assert titles("--starred") == ["National funding round opens"]
+    assert titles("--unread", "--search", "libraries") == []
     code, out = run("items", "list", "--council", "Atlantis")
     assert code == 2 and "unknown council" in out
+    code, out = run("items", "list", "--since", "last tuesday")
+    assert code == 2 and "--since: not a date" in out
 
 
 def test_show_json_and_text(filled: dict[str, Path]) -> None:
@@ -184,8 +197,18 @@ def test_import_and_export_opml(paths: dict[str, Path], tmp_path: Path) -> None:
     code, out = run("feeds", "import", str(opml))
     assert code == 0 and "imported 1 feeds" in out
     assert not Path("/tmp/civicreader-pwned").exists()
+    feeds = json.loads(run("feeds", "list", "--json")[1])
+    assert [(f["url"], f["title"], f["tags"]) for f in feeds] == [
+        ("https://k.example/rss", "Kirklees & co", ["Councils"])  # the folder became a tag
+    ]
     code, out = run("feeds", "export")
     assert 'xmlUrl="https://k.example/rss"' in out and 'text="Councils"' in out
+    target = tmp_path / "out.opml"
+    code, out = run("feeds", "export", str(target))
+    assert code == 0
+    exported = target.read_text()
+    assert exported.startswith("<?xml") and '<opml version="2.0">' in exported
+    assert 'xmlUrl="https://k.example/rss"' in exported and 'text="Kirklees &amp; co"' in exported
 
 
 def test_every_command_has_help() -> None:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -230,3 +235,51 @@ def test_article_pages_share_the_per_host_limit(server: LoopbackServer, tmp_path
     report = run_refresh(config, tmp_path / "c.db")
     assert report.new == 6 and sum(o.full_text for o in report.outcomes) == 6
     assert gauge.peak["127.0.0.1"] == 2
+
+
+def _cli_with_terminal_stderr(*args: str) -> tuple[int, str, str]:
+    """Run the installed CLI with stderr on a pseudo-terminal (as from a shell) and stdout piped."""
+    command = Path(sys.executable).with_name("civicreader")
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [str(command), *args], stdout=subprocess.PIPE, stderr=child, stdin=subprocess.DEVNULL
+    )
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    return proc.wait(timeout=30), out, seen.decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_and_a_one_line_summary(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    urls = [server.add(f"/p{n}.xml", rss(_items(2, f"p{n}"))) for n in range(3)]
+    broken = server.add("/down.xml", b"", status=500)
+    config = write_config(tmp_path / "feeds.toml", [*urls, broken], SETTINGS)
+    base = ("--config", str(config), "--db", str(tmp_path / "c.db"), "refresh")
+    code, out, err = _cli_with_terminal_stderr(*base)
+    assert code == 1
+    assert "refreshing" in err and "4/4" in err  # the bar, drawn on the terminal
+    assert f"failed: {broken}: HTTP 500 Internal Server Error" in err
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(
+        r"3 ok, 0 not modified, 1 failed, 0 deferred; 6 new, 0 updated items in \d+\.\d s", lines[0]
+    )
+    code, out, err = _cli_with_terminal_stderr(*base, "--feed", urls[0])
+    assert code == 0 and out.startswith("0 ok, 1 not modified, 0 failed, 0 deferred; 0 new,")
+    code, out, err = _cli_with_terminal_stderr(*base, "--json")  # scripts get no bar
+    assert "refreshing" not in err and json.loads(out)["deferred"] == 1
+    _, out, err = _cli_with_terminal_stderr(*base, "--quiet")
+    assert "refreshing" not in err
+    code, out = _refresh(config, tmp_path / "c.db")  # stderr not a terminal: no bar
+    assert "refreshing" not in out and code == 0

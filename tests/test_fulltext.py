@@ -170,3 +170,56 @@ def test_on_demand_fetch_goes_through_services(
     assert isinstance(script, dict) and script["note"] == "only http(s) pages are fetched"
     assert fetch_full_article(config, paths["db"], 999_999) is False
     assert set(server.hits) == {"/feed.xml", "/p.html", "/gone.html"}
+
+
+def test_page_failures_say_why_and_the_http_charset_is_honoured(
+    server: LoopbackServer, paths: dict[str, Path]
+) -> None:
+    """Each failure keeps the feed text with a note naming its cause; a page whose charset is
+    only in the HTTP header is decoded with it (no <meta>, so UTF-8 would garble it)."""
+    cafe = [p.replace("libraries", "cafés and libraries") for p in KIRKLEES]
+    latin = article_page("Café plan", cafe).replace(b"<meta charset='utf-8'>", b"")
+    server.add(
+        "/latin.html",
+        latin.decode().encode("cp1252"),
+        headers={"Content-Type": "text/html; charset=windows-1252"},
+    )
+    server.add("/doc.pdf", b"%PDF-1.4 binary", headers={"Content-Type": "application/pdf"})
+    server.add("/data.json", b'{"story": "no"}', headers={"Content-Type": "application/json"})
+    server.add("/menu.html", b"<html><body><nav>Home</nav></body></html>", headers=HTML)
+    server.add("/big.html", b"<html><body>" + b"<p>Filler text.</p>" * 400_000, headers=HTML)
+    server.add("/down.html", b"oops", status=503)
+    pages = {
+        "Latin": "/latin.html",
+        "PDF": "/doc.pdf",
+        "JSON": "/data.json",
+        "Menu": "/menu.html",
+        "Big": "/big.html",
+        "Down": "/down.html",
+        "Huge": "/huge.html",
+    }
+    server.add("/huge.html", b"<html><body>" + b"<p>Filler text.</p>" * 700_000, headers=HTML)
+    items = [
+        {"title": t, "guid": t, "link": p, "description": f"Feed text of {t}."}
+        for t, p in pages.items()
+    ]
+    url = server.add("/feed.xml", rss(items))
+    write_config(paths["config"], [url], SETTINGS + "max_feed_mb = 10\n", full_text=True)
+    report = cli_json("refresh")
+    assert isinstance(report, dict) and report["failed"] == 0 and report["new"] == 7
+    shown = {t: cli_json("show", str(i["id"])) for t, i in by_title().items()}
+    latin_story = shown.pop("Latin")
+    assert isinstance(latin_story, dict) and latin_story["full_text"] is True
+    assert "cafés and libraries" in latin_story["text"]
+    notes = {t: s["note"] for t, s in shown.items()}  # type: ignore[index]
+    assert notes == {
+        "PDF": "not an HTML page (application/pdf); showing the feed text",
+        "JSON": "not an HTML page (application/json); showing the feed text",
+        "Menu": "no article found on the page; showing the feed text",
+        "Big": "page larger than the 5 MB extraction limit; showing the feed text",
+        "Down": "full article not fetched: HTTP 503 Service Unavailable",
+        "Huge": "full article not fetched: larger than the 10 MB limit",
+    }
+    for title, story in shown.items():
+        assert isinstance(story, dict) and story["full_text"] is False
+        assert story["text"] == f"Feed text of {title}."

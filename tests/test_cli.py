@@ -179,10 +179,22 @@ def test_feeds_add_remove_keep_comments(paths: dict[str, Path]) -> None:
 
 def test_validate_names_file_line_and_key(paths: dict[str, Path]) -> None:
     paths["config"].parent.mkdir(parents=True)
-    paths["config"].write_text('[[feeds]]\nurl = "https://a.example/"\ncolour = "red"\n')
+    paths["config"].write_text(
+        '[[feeds]]\nurl = "https://a.example/"\n[[feeds]]\nurl = "https://A.example"\n'
+        '[[feeds]]\nurl = "|rm -rf ~"\ncolour = "red"\n'
+    )
     code, out = run("feeds", "validate")
-    assert code == 2
-    assert f"{paths['config']}:3" in out and "colour" in out and "Traceback" not in out
+    assert code == 2 and "Traceback" not in out
+    where = paths["config"]
+    first = f"civicreader: {where}:4: feeds[2].url: duplicate feed: same URL as feeds[1] (line 2)"
+    assert out.splitlines() == [  # every problem, in line order, file:line: key: message
+        first,
+        f"civicreader: {where}:6: feeds[3].url: not an http(s) URL: '|rm -rf ~'",
+        f"civicreader: {where}:7: feeds[3].colour: unknown key"
+        " (expected one of: url, title, tags, council, full_text, enabled)",
+    ]
+    code, out = run("refresh")  # other commands stop at the first problem
+    assert code == 2 and out.splitlines() == [first]
 
 
 def test_import_and_export_opml(paths: dict[str, Path], tmp_path: Path) -> None:

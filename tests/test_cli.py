@@ -81,6 +81,8 @@ def test_items_list_json_shape(filled: dict[str, Path]) -> None:
     assert first["published"] == "2024-06-05T09:00:00Z"
     assert first["link"].startswith("http://127.0.0.1:") and first["link"].endswith("/a.html")
     assert first["feed_title"] == "Council news" and first["read"] is False
+    assert first["feed"] == first["link"].rsplit("/", 1)[0] + "/feed.xml"  # the feed's URL
+    assert first["starred"] is False and rows[2]["councils"] == []
     assert {"gss": "E06000009", "code": "BPL", "name": "Blackpool Borough Council"} in first[
         "councils"
     ]
@@ -126,6 +128,9 @@ def test_show_json_and_text(filled: dict[str, Path]) -> None:
     data = json.loads(out)
     assert data["text"].startswith("Blackpool Council agreed its budget")
     assert data["full_text"] is False and data["summary"]
+    listed = json.loads(run("items", "list", "--json", "--limit", "1")[1])[0]
+    assert {k: data[k] for k in listed} == listed  # the same fields as the listing, plus more
+    assert {"text", "summary", "full_text", "note"} <= set(data)
     code, out = run("show", str(item_id))
     assert "Blackpool Council agrees budget" in out and "Blackpool Borough Council" in out
     code, out = run("show", "999999")

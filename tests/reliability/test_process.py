@@ -349,3 +349,43 @@ def test_a_really_full_disk_is_a_clear_error_and_loses_nothing(
     assert again.code == 0, again.err
     assert again.json()["new"] == 150
     assert len(_healthy_in(mounts, db)) == 152
+
+
+def test_a_refresh_while_the_reader_is_open(server: LoopbackServer, setup: Setup) -> None:
+    """The reader keeps one Library (one connection) open for its whole life: it reads while a
+    refresh writes, is never held up, and sees the new stories once they are committed."""
+    from civicreader.model import ItemQuery
+    from civicreader.services import Library
+
+    urls = _slow_feeds(server, 6, {"s": 0.0})
+    config = load_config(setup.write(urls, SETTINGS))
+    run_refresh(config, setup.db, workers=1)
+
+    def slow_with_a_new_story(req: BaseHTTPRequestHandler) -> None:
+        time.sleep(0.3)
+        name = req.path.strip("/")
+        items = [{"title": f"{name} story {i}", "guid": f"{name}-{i}"} for i in range(PER_FEED)]
+        items.append({"title": f"late {name}", "guid": f"late-{name}"})
+        req._send(200, rss(items), {})  # type: ignore[attr-defined]
+
+    for route in server.routes.values():
+        route.handler = slow_with_a_new_story
+    with Library(setup.db) as reader:
+        assert reader.total() == 6 * PER_FEED
+        worker = threading.Thread(target=run_refresh, args=(config, setup.db), daemon=True)
+        worker.start()
+        slowest, polls = 0.0, []
+        while worker.is_alive():
+            started = time.monotonic()
+            polls.append(started)
+            rows = reader.items(ItemQuery(limit=0))
+            reader.mark_read([rows[0].id])  # the reader writes too (read state)
+            slowest = max(slowest, time.monotonic() - started)
+            time.sleep(0.02)
+        worker.join()
+        assert slowest < 1.0
+        assert reader.total() == 6 * PER_FEED + 6
+        titles = {r.title for r in reader.items(ItemQuery(limit=0, search="late"))}
+        assert titles == {f"late f{n}" for n in range(6)}
+        assert len(polls) >= 3  # it really read during the refresh
+    assert_healthy(setup.db)

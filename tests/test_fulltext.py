@@ -154,6 +154,7 @@ def test_on_demand_fetch_goes_through_services(
     after = cli_json("show", str(ids["Plan approved"]))
     assert isinstance(after, dict) and after["full_text"] is True
     assert "eight branches" in after["text"] and councils_of(after) == ["E08000034"]
+    assert after["summary"] == "A plan."  # stored beside the feed's summary, which stays
     assert fetch_full_article(config, paths["db"], ids["Plan approved"]) is True  # asked again
     assert server.hits["/p.html"] == 2  # on demand always fetches
 

@@ -2,7 +2,7 @@
 
 This is the evidence behind the choice in ``civicreader.extract``. Run from the checkout:
 
-    /work/venv/bin/python bench/extract_compare.py [--seeds ../shared/seeds] [--runs 20]
+    .venv/bin/python bench/extract_compare.py [--seeds ../shared/seeds] [--runs 20]
 
 Per page and candidate it prints: story paragraphs kept (of those in the page's story element),
 whether the headline survived, the furniture strings that leaked (only those present in the

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from civicreader.cli import cli
+from civicreader.services import Library
 
 from conftest import LoopbackServer, rss, write_config
 
@@ -53,7 +54,6 @@ def filled(server: LoopbackServer, paths: dict[str, Path]) -> dict[str, Path]:
     write_config(paths["config"], [url], SETTINGS)
     code, out = run("refresh")
     assert code == 0, out
-    paths["feed"] = Path(url)  # type: ignore[assignment]
     return paths
 
 
@@ -81,6 +81,8 @@ def test_items_list_json_shape(filled: dict[str, Path]) -> None:
     assert first["published"] == "2024-06-05T09:00:00Z"
     assert first["link"].startswith("http://127.0.0.1:") and first["link"].endswith("/a.html")
     assert first["feed_title"] == "Council news" and first["read"] is False
+    assert first["feed"] == first["link"].rsplit("/", 1)[0] + "/feed.xml"  # the feed's URL
+    assert first["starred"] is False and rows[2]["councils"] == []
     assert {"gss": "E06000009", "code": "BPL", "name": "Blackpool Borough Council"} in first[
         "councils"
     ]
@@ -99,10 +101,23 @@ def test_items_list_filters(filled: dict[str, Path]) -> None:
         "Blackpool Council agrees budget",
         "Kirklees reviews libraries",
     ]
+    assert titles("--since", "7d") == []  # the stories are from 2023 and 2024
     assert titles("--limit", "1") == ["Blackpool Council agrees budget"]
+    feed_url = json.loads(run("feeds", "list", "--json")[1])[0]["url"]
+    assert titles("--feed", feed_url) == titles()
+    assert titles("--feed", "https://other.example/feed.xml") == []
     assert len(titles("--unread")) == 3
+    ids = {r["title"]: r["id"] for r in json.loads(run("items", "list", "--json")[1])}
+    with Library(filled["db"]) as lib:
+        lib.mark_read([ids["Kirklees reviews libraries"]])
+        lib.star([ids["National funding round opens"]])
+    assert titles("--unread") == ["Blackpool Council agrees budget", "National funding round opens"]
+    assert titles("--starred") == ["National funding round opens"]
+    assert titles("--unread", "--search", "libraries") == []
     code, out = run("items", "list", "--council", "Atlantis")
     assert code == 2 and "unknown council" in out
+    code, out = run("items", "list", "--since", "last tuesday")
+    assert code == 2 and "--since: not a date" in out
 
 
 def test_show_json_and_text(filled: dict[str, Path]) -> None:
@@ -113,6 +128,9 @@ def test_show_json_and_text(filled: dict[str, Path]) -> None:
     data = json.loads(out)
     assert data["text"].startswith("Blackpool Council agreed its budget")
     assert data["full_text"] is False and data["summary"]
+    listed = json.loads(run("items", "list", "--json", "--limit", "1")[1])[0]
+    assert {k: data[k] for k in listed} == listed  # the same fields as the listing, plus more
+    assert {"text", "summary", "full_text", "note"} <= set(data)
     code, out = run("show", str(item_id))
     assert "Blackpool Council agrees budget" in out and "Blackpool Borough Council" in out
     code, out = run("show", "999999")
@@ -166,10 +184,22 @@ def test_feeds_add_remove_keep_comments(paths: dict[str, Path]) -> None:
 
 def test_validate_names_file_line_and_key(paths: dict[str, Path]) -> None:
     paths["config"].parent.mkdir(parents=True)
-    paths["config"].write_text('[[feeds]]\nurl = "https://a.example/"\ncolour = "red"\n')
+    paths["config"].write_text(
+        '[[feeds]]\nurl = "https://a.example/"\n[[feeds]]\nurl = "https://A.example"\n'
+        '[[feeds]]\nurl = "|rm -rf ~"\ncolour = "red"\n'
+    )
     code, out = run("feeds", "validate")
-    assert code == 2
-    assert f"{paths['config']}:3" in out and "colour" in out and "Traceback" not in out
+    assert code == 2 and "Traceback" not in out
+    where = paths["config"]
+    first = f"civicreader: {where}:4: feeds[2].url: duplicate feed: same URL as feeds[1] (line 2)"
+    assert out.splitlines() == [  # every problem, in line order, file:line: key: message
+        first,
+        f"civicreader: {where}:6: feeds[3].url: not an http(s) URL: '|rm -rf ~'",
+        f"civicreader: {where}:7: feeds[3].colour: unknown key"
+        " (expected one of: url, title, tags, council, full_text, enabled)",
+    ]
+    code, out = run("refresh")  # other commands stop at the first problem
+    assert code == 2 and out.splitlines() == [first]
 
 
 def test_import_and_export_opml(paths: dict[str, Path], tmp_path: Path) -> None:
@@ -184,8 +214,18 @@ def test_import_and_export_opml(paths: dict[str, Path], tmp_path: Path) -> None:
     code, out = run("feeds", "import", str(opml))
     assert code == 0 and "imported 1 feeds" in out
     assert not Path("/tmp/civicreader-pwned").exists()
+    feeds = json.loads(run("feeds", "list", "--json")[1])
+    assert [(f["url"], f["title"], f["tags"]) for f in feeds] == [
+        ("https://k.example/rss", "Kirklees & co", ["Councils"])  # the folder became a tag
+    ]
     code, out = run("feeds", "export")
     assert 'xmlUrl="https://k.example/rss"' in out and 'text="Councils"' in out
+    target = tmp_path / "out.opml"
+    code, out = run("feeds", "export", str(target))
+    assert code == 0
+    exported = target.read_text()
+    assert exported.startswith("<?xml") and '<opml version="2.0">' in exported
+    assert 'xmlUrl="https://k.example/rss"' in exported and 'text="Kirklees &amp; co"' in exported
 
 
 def test_every_command_has_help() -> None:

@@ -120,3 +120,21 @@ def test_not_a_feed_is_reported() -> None:
     parsed = parse_feed(b"<!doctype html><html><body>Hello</body></html>", BASE, "text/html")
     assert not parsed.is_feed and parsed.error == "an HTML page, not a feed"
     assert not parse_feed(b"", BASE).is_feed
+
+
+def test_identity_is_guid_else_absolute_link_else_content_hash() -> None:
+    doc = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b'<item><guid isPermaLink="false">12345</guid><link>/a.html</link><title>a</title></item>'
+        b"<item><link>/b.html</link><title>b</title></item>"
+        b"<item><title>c</title><description>only text</description></item>"
+        b"</channel></rss>"
+    )
+    keys = [i.key for i in parse_feed(doc, "https://council.example/feeds/rss.xml").items]
+    assert keys[:2] == ["guid:12345", "link:https://council.example/b.html"]
+    assert keys[2].startswith("hash:")
+    edited = doc.replace(b"<title>a</title>", b"<title>A!</title>").replace(
+        b"<title>b</title>", b"<title>B!</title>"
+    )
+    again = [i.key for i in parse_feed(edited, "https://council.example/feeds/rss.xml").items]
+    assert again == keys  # a new title is an edit of the same item, not a new one

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
 import sqlite3
+import subprocess
+import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -165,3 +171,115 @@ def test_refresh_of_one_feed_only(server: LoopbackServer, tmp_path: Path) -> Non
     assert server.hits.get("/a.xml") is None
     code, out = _refresh(config, tmp_path / "c.db", "--feed", "http://127.0.0.1:1/nope.xml")
     assert code == 2 and "not in" in out
+
+
+class _Gauge:
+    """Requests in flight, overall and per host, and the most seen at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
+
+    def _bump(self, key: str, by: int) -> None:
+        self.now[key] = self.now.get(key, 0) + by
+        self.peak[key] = max(self.peak.get(key, 0), self.now[key])
+
+    def handler(self, body: bytes, content_type: str = "application/rss+xml"):  # type: ignore[no-untyped-def]
+        def handle(req: BaseHTTPRequestHandler) -> None:
+            host = req.headers["Host"].split(":")[0]
+            with self.lock:
+                self._bump(host, 1)
+                self._bump("all", 1)
+            time.sleep(0.2)
+            with self.lock:
+                self._bump(host, -1)
+                self._bump("all", -1)
+            req._send(200, body, {"Content-Type": content_type})  # type: ignore[attr-defined]
+
+        return handle
+
+
+def test_concurrency_overall_and_per_host_limits_hold(tmp_path: Path) -> None:
+    """Three loopback hosts, five slow feeds each: at most 2 per host and 4 overall at once."""
+    gauge = _Gauge()
+    servers = [LoopbackServer(f"127.0.0.{n}").start() for n in (1, 2, 3)]
+    try:
+        urls = [
+            srv.add(f"/f{n}.xml", handler=gauge.handler(rss(_items(2, f"h{i}f{n}"))))
+            for i, srv in enumerate(servers)
+            for n in range(5)
+        ]
+        settings = SETTINGS + "concurrency = 4\nper_host = 2\n"
+        config = load_config(write_config(tmp_path / "feeds.toml", urls, settings))
+        report = run_refresh(config, tmp_path / "c.db")
+    finally:
+        for srv in servers:
+            srv.stop()
+    assert (report.count("ok"), report.new) == (15, 30)
+    assert gauge.peak["all"] == 4  # reached, never passed
+    assert {gauge.peak[f"127.0.0.{n}"] for n in (1, 2, 3)} <= {1, 2}
+    assert max(gauge.peak[f"127.0.0.{n}"] for n in (1, 2, 3)) == 2
+
+
+def test_article_pages_share_the_per_host_limit(server: LoopbackServer, tmp_path: Path) -> None:
+    """Full-text page fetches run inside the same limits as the feeds on that host."""
+    gauge = _Gauge()
+    page = b"<html><body><article><h1>T</h1><p>" + b"Story text here. " * 40 + b"</p></article>"
+    for n in range(6):
+        server.add(f"/p{n}.html", handler=gauge.handler(page, "text/html"))
+    items = [{"title": f"T{n}", "guid": f"t{n}", "link": f"/p{n}.html"} for n in range(6)]
+    urls = [server.add("/a.xml", rss(items[:3])), server.add("/b.xml", rss(items[3:]))]
+    settings = SETTINGS + "concurrency = 16\nper_host = 2\n"
+    config = load_config(write_config(tmp_path / "feeds.toml", urls, settings, full_text=True))
+    report = run_refresh(config, tmp_path / "c.db")
+    assert report.new == 6 and sum(o.full_text for o in report.outcomes) == 6
+    assert gauge.peak["127.0.0.1"] == 2
+
+
+def _cli_with_terminal_stderr(*args: str) -> tuple[int, str, str]:
+    """Run the installed CLI with stderr on a pseudo-terminal (as from a shell) and stdout piped."""
+    command = Path(sys.executable).with_name("civicreader")
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [str(command), *args], stdout=subprocess.PIPE, stderr=child, stdin=subprocess.DEVNULL
+    )
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    return proc.wait(timeout=30), out, seen.decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_and_a_one_line_summary(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    urls = [server.add(f"/p{n}.xml", rss(_items(2, f"p{n}"))) for n in range(3)]
+    broken = server.add("/down.xml", b"", status=500)
+    config = write_config(tmp_path / "feeds.toml", [*urls, broken], SETTINGS)
+    base = ("--config", str(config), "--db", str(tmp_path / "c.db"), "refresh")
+    code, out, err = _cli_with_terminal_stderr(*base)
+    assert code == 1
+    assert "refreshing" in err and "4/4" in err  # the bar, drawn on the terminal
+    assert f"failed: {broken}: HTTP 500 Internal Server Error" in err
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(
+        r"3 ok, 0 not modified, 1 failed, 0 deferred; 6 new, 0 updated items in \d+\.\d s", lines[0]
+    )
+    code, out, err = _cli_with_terminal_stderr(*base, "--feed", urls[0])
+    assert code == 0 and out.startswith("0 ok, 1 not modified, 0 failed, 0 deferred; 0 new,")
+    code, out, err = _cli_with_terminal_stderr(*base, "--json")  # scripts get no bar
+    assert "refreshing" not in err and json.loads(out)["deferred"] == 1
+    _, out, err = _cli_with_terminal_stderr(*base, "--quiet")
+    assert "refreshing" not in err
+    code, out = _refresh(config, tmp_path / "c.db")  # stderr not a terminal: no bar
+    assert "refreshing" not in out and code == 0

@@ -38,20 +38,27 @@ class Context:
 
         return db_path(self.db_option)
 
-    def load(self) -> Config:
-        """The subscription list, copied from the shipped default on first run."""
-        from civicreader.config import ConfigError, load_config
+    def load(self, every_error: bool = False) -> Config:
+        """The subscription list, copied from the shipped default on first run. A broken file
+        stops with its first error, or with all of them (one a line) for ``every_error``."""
+        from civicreader.config import ConfigError, check_file
         from civicreader.locations import ensure_config
 
         path = self.config_path
         try:
             if ensure_config(path):
                 click.echo(f"created {path} from the default subscription list", err=True)
-            return load_config(path)
+            config, errors = check_file(path)
         except ConfigError as exc:
             fail(str(exc))
         except OSError as exc:
             fail(f"{path}: {exc.strerror or exc}")
+        if errors:
+            shown = errors if every_error else errors[:1]
+            for error in shown[:-1]:
+                click.echo(f"civicreader: {error}", err=True)
+            fail(str(shown[-1]))
+        return config
 
     def library(self) -> Library:
         """The database, or a clear error (exit 2) when it cannot be opened."""

@@ -139,8 +139,8 @@ def remove(obj: Context, url: str) -> None:
 @feeds.command("validate")
 @click.pass_obj
 def validate(obj: Context) -> None:
-    """Check feeds.toml; exit 2 with file, line and key on the first problem."""
-    config = obj.load()
+    """Check feeds.toml; exit 2 naming file, line and key of every problem, one a line."""
+    config = obj.load(every_error=True)
     enabled = sum(f.enabled for f in config.feeds)
     click.echo(f"{obj.config_path}: ok ({len(config.feeds)} feeds, {enabled} enabled)")
 

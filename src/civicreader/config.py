@@ -213,10 +213,16 @@ def _read(path: Path) -> str:
         raise ConfigError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
 
 
+def check_file(path: Path) -> tuple[Config, list[ConfigError]]:
+    """Read and validate feeds.toml, keeping every error (``feeds validate`` shows them all);
+    a file that cannot be read at all raises :class:`ConfigError`."""
+    path = Path(path)
+    return check_text(_read(path), path)
+
+
 def load_config(path: Path) -> Config:
     """Read and validate feeds.toml; raises the first :class:`ConfigError` by line."""
-    path = Path(path)
-    config, errors = check_text(_read(path), path)
+    config, errors = check_file(path)
     if errors:
         raise errors[0]
     return config

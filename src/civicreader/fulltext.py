@@ -8,16 +8,43 @@ fetched again.
 from __future__ import annotations
 
 import asyncio
+import codecs
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from civicreader.extract import MAX_BYTES, decode_html, is_html
 from civicreader.fetch import PAGE_ACCEPT, Fetcher
 from civicreader.model import ParsedItem
 from civicreader.pipeline import extract_and_tag
+from civicreader.sanitize import clean_line
 from civicreader.store import Store
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+
+
+def _unusable(content_type: str | None, body: bytes) -> str | None:
+    """Why a fetched page is not worth extracting (a note for the reader), or None."""
+    if not is_html(content_type, body):
+        mime = clean_line((content_type or "").split(";", 1)[0], 80) or "no content type"
+        return f"not an HTML page ({mime}); showing the feed text"
+    if len(body) > MAX_BYTES:
+        limit = MAX_BYTES // 1_000_000
+        return f"page larger than the {limit} MB extraction limit; showing the feed text"
+    return None
+
+
+def _with_http_charset(body: bytes, content_type: str | None) -> bytes:
+    """The page as UTF-8 behind a BOM when only the HTTP header names its charset: extraction
+    reads a BOM, then <meta>, then assumes UTF-8, so a windows-1252 page would be garbled."""
+    found = _CHARSET.search(content_type or "")
+    if found is None:
+        return body
+    return codecs.BOM_UTF8 + decode_html(body, found.group(1)).encode("utf-8", "replace")
 
 
 async def _one(
@@ -33,7 +60,12 @@ async def _one(
     if resp.error is not None or resp.body is None:
         store.set_extract_note(item_id, f"full article not fetched: {resp.error or 'no body'}")
         return False
-    args = (resp.body, resp.final_url, title, published)
+    problem = _unusable(resp.content_type, resp.body)
+    if problem is not None:
+        store.set_extract_note(item_id, problem)
+        return False
+    body = _with_http_charset(resp.body, resp.content_type)
+    args = (body, resp.final_url, title, published)
     if pool is None:
         text, mentions = await asyncio.to_thread(extract_and_tag, *args)
     else:

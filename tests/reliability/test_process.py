@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ import pytest
 from civicreader.config import load_config
 from civicreader.refresh import run_refresh
 from civicreader.store import database
-from reliability.conftest import CLI_PATH, SETTINGS, Setup, assert_healthy, invoke
+from reliability.conftest import CLI_PATH, SETTINGS, Run, Setup, assert_healthy, invoke
+from reliability.mounts import PrivateMounts, modes_ignored
 
 from conftest import LoopbackServer, rss, wait_for
 
@@ -182,22 +184,82 @@ def test_reading_commands_on_an_unusable_database_path(setup: Setup) -> None:
         assert run.code == 2 and run.err.startswith("civicreader: ")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
-def test_read_only_database_directory_is_a_clear_error(setup: Setup) -> None:
-    setup.write(["http://127.0.0.1:9/feed.xml"])
-    setup.db.parent.mkdir(parents=True)
-    setup.db.parent.chmod(0o555)
+@pytest.fixture
+def mounts() -> Iterator[PrivateMounts]:
+    ns = PrivateMounts()
     try:
-        run = setup.refresh()
+        yield ns
     finally:
-        setup.db.parent.chmod(0o755)
-    assert run.code == 2 and run.err.startswith("civicreader: ")
+        ns.close()
+
+
+def _cli_in(ns: PrivateMounts, setup: Setup, db: Path, *args: str) -> Run:
+    """The installed CLI run inside the namespace, as a user would run it."""
+    done = ns.run(*_command(), "--config", setup.config, "--db", db, *args)
+    assert "Traceback" not in done.stderr, done.stderr
+    return Run(done.returncode, done.stdout, done.stderr, None)  # type: ignore[arg-type]
+
+
+def _healthy_in(ns: PrivateMounts, db: Path) -> list[str]:
+    """Integrity check and stored titles, read inside the namespace."""
+    check = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        "print(c.execute('PRAGMA integrity_check').fetchone()[0]);"
+        "[print(t) for (t,) in c.execute('SELECT title FROM items ORDER BY title')]"
+    )
+    return ns.run(sys.executable, "-c", check, db, check=True).stdout.split()
+
+
+def test_read_only_database_directory_is_a_clear_error(
+    server: LoopbackServer, setup: Setup, mounts: PrivateMounts
+) -> None:
+    """Root ignores directory modes, so as root the directory is a read-only mount."""
+    url = server.add("/a.xml", rss([{"title": "A", "guid": "a"}]))
+    setup.write([url])
+    where = setup.root / "ro"
+    if modes_ignored():
+        mounts.tmpfs(where, 1024, read_only=True)
+        run = _cli_in(mounts, setup, where / "c.db", "refresh")
+    else:
+        where.mkdir()
+        where.chmod(0o555)
+        try:
+            run = invoke(setup.config, where / "c.db", "refresh")
+        finally:
+            where.chmod(0o755)
+    assert run.code == 2, run.err
+    assert run.err.startswith("civicreader: ") and str(where / "c.db") in run.err
+    assert server.hits.get("/a.xml") is None  # failed before fetching anything
+
+
+def test_read_only_database_file_is_a_clear_error(
+    server: LoopbackServer, setup: Setup, mounts: PrivateMounts
+) -> None:
+    """Root ignores file modes, so as root the file is bound read-only over itself."""
+    url = server.add("/a.xml", rss([{"title": "A", "guid": "a"}]))
+    setup.write([url])
+    assert setup.refresh().code == 0
+    server.add("/a.xml", rss([{"title": "A", "guid": "a"}, {"title": "B", "guid": "b"}]))
+    if modes_ignored():
+        mounts.read_only_file(setup.db)
+        run = _cli_in(mounts, setup, setup.db, "refresh")
+    else:
+        setup.db.chmod(0o444)
+        try:
+            run = setup.refresh()
+        finally:
+            setup.db.chmod(0o644)
+    assert run.code == 2, run.err
+    assert run.err.startswith("civicreader: ") and str(setup.db) in run.err
+    assert "readonly database" in run.err
+    assert_healthy(setup.db)
+    assert setup.rows("SELECT title FROM items") == [("A",)]
 
 
 def test_read_only_database_is_a_clear_error(
     server: LoopbackServer, setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Root ignores file modes, so the read-only database is opened read-only by URI instead."""
+    """A database SQLite itself opens read-only (as on a read-only medium)."""
     url = server.add("/a.xml", rss([{"title": "A", "guid": "a"}]))
     setup.write([url])
     assert setup.refresh().code == 0
@@ -251,3 +313,79 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(
     monkeypatch.setattr(database, "connect", real_connect)  # space freed: nothing was lost
     again = setup.refresh("--json")
     assert again.code == 0 and again.json()["new"] == 150
+
+
+_FILL = (
+    "import os, sys; where, keep = sys.argv[1], int(sys.argv[2]) * 1024;"
+    "st = os.statvfs(where); free = st.f_bavail * st.f_frsize;"
+    "open(os.path.join(where, 'filler'), 'wb').write(bytes(free - keep))"
+)
+
+
+def test_a_really_full_disk_is_a_clear_error_and_loses_nothing(
+    server: LoopbackServer, setup: Setup, mounts: PrivateMounts
+) -> None:
+    """The database on a small tmpfs filled to its last 192 KiB; freeing space lets it finish."""
+    small = server.add("/small.xml", rss([{"title": "Small", "guid": "s"}]))
+    setup.write([small])
+    disk = setup.root / "disk"
+    mounts.tmpfs(disk, 16 * 1024)
+    db = disk / "c.db"
+    assert _cli_in(mounts, setup, db, "refresh").code == 0
+    body = "Budget text. " * 200
+    big = server.add(
+        "/big.xml",
+        rss([{"title": f"B{i}", "guid": f"b{i}", "description": body} for i in range(150)]),
+    )
+    setup.write([small, big])
+    mounts.run(sys.executable, "-c", _FILL, disk, "192", check=True)
+    run = _cli_in(mounts, setup, db, "refresh")
+    assert run.code == 2, (run.out, run.err)
+    assert run.err.startswith("civicreader: ") and str(db) in run.err
+    assert "database or disk is full" in run.err
+    assert _healthy_in(mounts, db) == ["ok", "Small"]  # the big feed rolled back whole
+    mounts.run("rm", disk / "filler", check=True)
+    again = _cli_in(mounts, setup, db, "refresh", "--json")
+    assert again.code == 0, again.err
+    assert again.json()["new"] == 150
+    assert len(_healthy_in(mounts, db)) == 152
+
+
+def test_a_refresh_while_the_reader_is_open(server: LoopbackServer, setup: Setup) -> None:
+    """The reader keeps one Library (one connection) open for its whole life: it reads while a
+    refresh writes, is never held up, and sees the new stories once they are committed."""
+    from civicreader.model import ItemQuery
+    from civicreader.services import Library
+
+    urls = _slow_feeds(server, 6, {"s": 0.0})
+    config = load_config(setup.write(urls, SETTINGS))
+    run_refresh(config, setup.db, workers=1)
+
+    def slow_with_a_new_story(req: BaseHTTPRequestHandler) -> None:
+        time.sleep(0.3)
+        name = req.path.strip("/")
+        items = [{"title": f"{name} story {i}", "guid": f"{name}-{i}"} for i in range(PER_FEED)]
+        items.append({"title": f"late {name}", "guid": f"late-{name}"})
+        req._send(200, rss(items), {})  # type: ignore[attr-defined]
+
+    for route in server.routes.values():
+        route.handler = slow_with_a_new_story
+    with Library(setup.db) as reader:
+        assert reader.total() == 6 * PER_FEED
+        worker = threading.Thread(target=run_refresh, args=(config, setup.db), daemon=True)
+        worker.start()
+        slowest, polls = 0.0, []
+        while worker.is_alive():
+            started = time.monotonic()
+            polls.append(started)
+            rows = reader.items(ItemQuery(limit=0))
+            reader.mark_read([rows[0].id])  # the reader writes too (read state)
+            slowest = max(slowest, time.monotonic() - started)
+            time.sleep(0.02)
+        worker.join()
+        assert slowest < 1.0
+        assert reader.total() == 6 * PER_FEED + 6
+        titles = {r.title for r in reader.items(ItemQuery(limit=0, search="late"))}
+        assert titles == {f"late f{n}" for n in range(6)}
+        assert len(polls) >= 3  # it really read during the refresh
+    assert_healthy(setup.db)

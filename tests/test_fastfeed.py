@@ -138,3 +138,26 @@ def test_atom_links_ids_and_authors_follow_feedparser() -> None:
     ]
     assert fast.items[0].title == "One" and fast.items[0].author == "Ann (ann@site.example)"
     assert fast == parse_feed(data, BASE, fast=False)
+
+
+def test_join_url_is_urljoin() -> None:
+    """The shortcut for absolute links gives exactly what urljoin gives, on random URLs."""
+    import random
+    from urllib.parse import urljoin
+
+    from civicreader.fastfeed import join_url
+
+    rnd = random.Random(7)
+    alphabet = "ab/:?#;.%[]@ \t\n\r\x00\x7f=&Hé\u2028s"
+    for _ in range(20_000):
+        head = rnd.choice(["http://", "https://", "HTTP://", "http:/", "", "http:///"])
+        uri = head + "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 14)))
+        try:
+            expected = urljoin("http://base.example/x/y", uri)
+        except ValueError:
+            expected = "ValueError"
+        try:
+            got = join_url("http://base.example/x/y", uri)
+        except ValueError:
+            got = "ValueError"
+        assert got == expected, uri

@@ -44,6 +44,8 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _AMP_REF = re.compile(r"&([A-Za-z0-9_]+);")
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 # feedparser maps the C1 range to Windows-1252's printable characters (a common mislabelling).
+_URL_CHANGERS = re.compile(r"[\t\r\n\[\];]")  # urlsplit drops these or rejects the host
+_C1 = re.compile("[\x80-\x9f]")
 _CP1252 = {c: ch for c in range(0x80, 0xA0) if (ch := bytes([c]).decode("cp1252", errors="ignore"))}
 
 
@@ -106,11 +108,13 @@ def _plain_utf8(data: bytes, content_type: str | None) -> bool:
 
 def _repair(text: str) -> str:
     """feedparser's repairs of text decoded from UTF-8: UTF-8 read as Latin-1, and C1 -> cp1252."""
+    if text.isascii():
+        return text
     try:
         text = text.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
-    return text.translate(_CP1252)
+    return text.translate(_CP1252) if _C1.search(text) else text
 
 
 def _text(el: Any) -> str:
@@ -120,11 +124,25 @@ def _text(el: Any) -> str:
     return _repair((el.text or "").strip())
 
 
+def join_url(base: str | None, uri: str) -> str:
+    """``urljoin(base, uri)``, without its ~20 us of parsing when ``uri`` is an absolute web URL
+    that it would return unchanged (most links). Raises ValueError as urljoin does."""
+    if (
+        uri.startswith(("http://", "https://"))
+        and uri[uri.index("//") + 2 : uri.index("//") + 3] not in ("/", "?", "#", "")
+        and not uri.endswith(("?", "#"))
+        and "?#" not in uri
+        and not _URL_CHANGERS.search(uri)
+    ):
+        return uri
+    return urljoin(base or "", uri)
+
+
 def _join(base: str | None, uri: str) -> str:
     """feedparser's ``_urljoin`` (it folds extra slashes after the scheme)."""
     uri = _URI_FIXER.sub(r"\1\3", uri)
     try:
-        return urljoin(base or "", uri)
+        return join_url(base, uri)
     except ValueError:
         return ""
 
@@ -174,7 +192,7 @@ def _rss(root: Any) -> FastDoc:
 
 def _only_entries(root: Any, count: int) -> None:
     """feedparser takes an ``item`` or ``entry`` anywhere for an entry: only the expected ones."""
-    found = sum(1 for el in root.iter() if etree.QName(el).localname in ("item", "entry"))
+    found = sum(1 for _ in root.iter("{*}item", "{*}entry"))
     if found != count:
         raise _Unsupported
 

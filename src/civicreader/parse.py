@@ -29,7 +29,7 @@ import feedparser
 import feedparser.api
 import html2text
 
-from civicreader.fastfeed import read_fast
+from civicreader.fastfeed import join_url, read_fast
 from civicreader.model import ParsedItem
 from civicreader.plaintext import html_to_plain
 from civicreader.sanitize import clean_line, clean_text
@@ -136,7 +136,7 @@ def safe_link(value: str | None, base: str | None) -> str | None:
     if not value:
         return None
     try:
-        return urljoin(base, value) if base else value
+        return join_url(base, value) if base else value
     except ValueError:
         return value
 

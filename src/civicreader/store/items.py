@@ -25,16 +25,27 @@ def _rows(mentions: Sequence[Mention]) -> list[TagRow]:
     return [(m.council.code, m.salience, m.in_title, m.in_lead, m.count) for m in mentions]
 
 
-def _insert_tags(conn: sqlite3.Connection, item_id: int, rows: Sequence[TagRow]) -> None:
-    conn.execute("DELETE FROM item_councils WHERE item_id = ?", (item_id,))
+def _tag_values(
+    item_id: int, rows: Sequence[TagRow]
+) -> list[tuple[int, str, float, int, int, int]]:
+    return [
+        (item_id, code, salience, int(in_title), int(in_lead), count)
+        for code, salience, in_title, in_lead, count in rows
+    ]
+
+
+def _write_tags(conn: sqlite3.Connection, values: Sequence[tuple[object, ...]]) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO item_councils"
         " (item_id, council, salience, in_title, in_lead, mentions) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (item_id, code, salience, int(in_title), int(in_lead), count)
-            for code, salience, in_title, in_lead, count in rows
-        ],
+        values,
     )
+
+
+def _insert_tags(conn: sqlite3.Connection, item_id: int, rows: Sequence[TagRow]) -> None:
+    """Replace one item's tags."""
+    conn.execute("DELETE FROM item_councils WHERE item_id = ?", (item_id,))
+    _write_tags(conn, _tag_values(item_id, rows))
 
 
 class ItemsMixin(StoreBase):
@@ -69,6 +80,7 @@ class ItemsMixin(StoreBase):
             stamp = now_iso()
             new_ids: list[int] = []
             indexed: list[tuple[int, str, str]] = []
+            tag_values: list[tuple[object, ...]] = []  # written in one statement at the end
             updated = 0
             for item, rows in zip(items, tags, strict=True):
                 published = iso_utc(item.published)
@@ -99,6 +111,7 @@ class ItemsMixin(StoreBase):
                     item_id = int(cur.lastrowid or 0)
                     new_ids.append(item_id)
                     indexed.append((item_id, item.title, item.text))
+                    tag_values += _tag_values(item_id, rows)  # a new id has no tags to clear
                     known[item.key] = (item_id, item.content_hash, 0)
                 elif old[1] != item.content_hash:
                     item_id, _, full = old
@@ -128,9 +141,10 @@ class ItemsMixin(StoreBase):
                     updated += 1
                     if full:
                         continue  # tags follow the extracted text, which has not changed
-                else:
-                    continue
-                _insert_tags(conn, item_id, rows)
+                    conn.execute("DELETE FROM item_councils WHERE item_id = ?", (item_id,))
+                    tag_values += _tag_values(item_id, rows)
+            if tag_values:
+                _write_tags(conn, tag_values)
             if indexed:  # one statement for the feed's new items (updates go through a trigger)
                 conn.executemany(
                     "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)", indexed

@@ -218,9 +218,80 @@ def test_page_failures_say_why_and_the_http_charset_is_honoured(
         "JSON": "not an HTML page (application/json); showing the feed text",
         "Menu": "no article found on the page; showing the feed text",
         "Big": "page larger than the 5 MB extraction limit; showing the feed text",
-        "Down": "full article not fetched: HTTP 503 Service Unavailable",
+        "Down": "full article not fetched: HTTP 503 Service Unavailable; will try again",
         "Huge": "full article not fetched: larger than the 10 MB limit",
     }
     for title, story in shown.items():
         assert isinstance(story, dict) and story["full_text"] is False
         assert story["text"] == f"Feed text of {title}."
+
+
+def test_turning_full_text_on_fills_in_older_stories(
+    server: LoopbackServer, paths: dict[str, Path]
+) -> None:
+    """Stories stored before ``full_text`` was set get their articles on the next refresh, even
+    though the feed itself has not changed (304)."""
+    items = [
+        {"title": f"Story {n}", "guid": f"s{n}", "link": f"/s{n}.html", "description": "Short."}
+        for n in range(3)
+    ]
+    for n in range(3):
+        server.add(f"/s{n}.html", article_page(f"Story {n}", KIRKLEES), headers=HTML)
+    url = server.add("/feed.xml", rss(items))
+    write_config(paths["config"], [url], SETTINGS, full_text=False)
+    assert cli_json("refresh")["new"] == 3  # type: ignore[index]
+    assert not any(server.hits.get(f"/s{n}.html") for n in range(3))
+    write_config(paths["config"], [url], SETTINGS, full_text=True)
+    report = cli_json("refresh")
+    assert isinstance(report, dict)
+    assert report["feeds"][0]["result"] == "not_modified" and report["feeds"][0]["full_text"] == 3
+    story = cli_json("show", str(by_title()["Story 1"]["id"]))
+    assert isinstance(story, dict) and story["full_text"] is True
+    assert "eight branches" in story["text"]
+    cli_json("refresh")  # nothing left to fetch
+    assert [server.hits[f"/s{n}.html"] for n in range(3)] == [1, 1, 1]
+
+
+def test_passing_page_failures_are_retried_later_and_lasting_ones_never(
+    server: LoopbackServer, paths: dict[str, Path]
+) -> None:
+    """A 503 is tried again once its retry time has come (moved here into the past), at most
+    four fetches in all; a 404 keeps its note and is not fetched again."""
+    import sqlite3
+
+    server.add("/down.html", b"busy", status=503)
+    server.add("/gone.html", b"missing", status=404)
+    items = [
+        {"title": "Down", "guid": "d", "link": "/down.html", "description": "Feed text."},
+        {"title": "Gone", "guid": "g", "link": "/gone.html", "description": "Feed text."},
+    ]
+    url = server.add("/feed.xml", rss(items))
+    write_config(paths["config"], [url], SETTINGS, full_text=True)
+
+    def retry_now() -> None:
+        with sqlite3.connect(paths["db"]) as conn:
+            conn.execute(
+                "UPDATE items SET extract_retry = '2000-01-01T00:00:00Z'"
+                " WHERE extract_retry IS NOT NULL"
+            )
+
+    cli_json("refresh")
+    cli_json("refresh")  # not due yet: nothing fetched
+    assert (server.hits["/down.html"], server.hits["/gone.html"]) == (1, 1)
+    retry_now()
+    cli_json("refresh")
+    assert (server.hits["/down.html"], server.hits["/gone.html"]) == (2, 1)
+    server.add("/down.html", article_page("Back up", KIRKLEES), headers=HTML)
+    retry_now()
+    report = cli_json("refresh")
+    assert isinstance(report, dict) and report["feeds"][0]["full_text"] == 1
+    assert cli_json("show", str(by_title()["Down"]["id"]))["full_text"] is True  # type: ignore[index]
+    gone = cli_json("show", str(by_title()["Gone"]["id"]))
+    assert isinstance(gone, dict) and gone["note"] == "full article not fetched: HTTP 404 Not Found"
+    server.add("/down.html", b"busy", status=503)  # a page that never comes back ...
+    items.append({"title": "Flaky", "guid": "f", "link": "/down.html#2", "description": "x"})
+    server.add("/feed.xml", rss(items, "Changed"))
+    for _ in range(6):
+        cli_json("refresh")
+        retry_now()
+    assert server.hits["/down.html"] == 3 + 4  # ... is fetched four times, then left alone

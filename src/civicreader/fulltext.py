@@ -1,8 +1,9 @@
 """Full-text mode: fetch each item's page and keep the article extracted from it.
 
 Pages go through the same Fetcher as feeds, so they share its concurrency, per-host and size
-limits. An item whose article was extracted (or whose extraction failed, with a note) is never
-fetched again.
+limits. An item whose article was extracted is never fetched again; one whose page failed for a
+passing reason (a timeout, a 5xx, a 429) is tried again a few times, hours apart, and one that
+failed for good (a 404, not HTML, no article) keeps its note.
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from __future__ import annotations
 import asyncio
 import codecs
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from civicreader.extract import MAX_BYTES, decode_html, is_html
 from civicreader.fetch import PAGE_ACCEPT, Fetcher
-from civicreader.model import ParsedItem
 from civicreader.pipeline import extract_and_tag
 from civicreader.sanitize import clean_line
 from civicreader.store import Store
@@ -38,6 +37,17 @@ def _unusable(content_type: str | None, body: bytes) -> str | None:
     return None
 
 
+# Failures that the same request will meet again: only the others are retried.
+_LASTING = ("larger than", "redirect", "more than", "invalid URL", "unsupported", "corrupt")
+
+
+def _passing(status: int | None, error: str) -> bool:
+    """A timeout, a dropped connection, a 5xx or a 429: worth trying again later."""
+    if status is not None and status >= 400:
+        return status >= 500 or status == 429
+    return not error.startswith(_LASTING)
+
+
 def _with_http_charset(body: bytes, content_type: str | None) -> bytes:
     """The page as UTF-8 behind a BOM when only the HTTP header names its charset: extraction
     reads a BOM, then <meta>, then assumes UTF-8, so a windows-1252 page would be garbled."""
@@ -58,7 +68,9 @@ async def _one(
 ) -> bool:
     resp = await fetcher.get(link, accept=PAGE_ACCEPT)
     if resp.error is not None or resp.body is None:
-        store.set_extract_note(item_id, f"full article not fetched: {resp.error or 'no body'}")
+        passing = _passing(resp.status, resp.error or "")
+        note = f"full article not fetched: {resp.error or 'no body'}"
+        store.set_extract_note(item_id, note + ("; will try again" if passing else ""), passing)
         return False
     problem = _unusable(resp.content_type, resp.body)
     if problem is not None:
@@ -80,26 +92,15 @@ async def _one(
 
 
 async def fetch_full_texts(
-    store: Store,
-    fetcher: Fetcher,
-    pool: Executor | None,
-    feed_id: int,
-    ids: Sequence[int],
-    items: Sequence[ParsedItem],
+    store: Store, fetcher: Fetcher, pool: Executor | None, feed_id: int
 ) -> int:
-    """Extract the articles of the given new items; returns how many succeeded."""
-    wanted = store.items_needing_full_text(feed_id, list(ids))
-    if not wanted:
-        return 0
-    by_link = {i.link: i for i in items}
-    jobs = []
-    for item_id, link in wanted:
-        source = by_link.get(link)
-        title = source.title if source else ""
-        published = source.published if source else None
-        jobs.append(_one(store, fetcher, pool, item_id, link, title, published))
-    results = await asyncio.gather(*jobs)
-    return sum(results)
+    """Extract the articles of the feed's items that need it (new ones, older ones when full
+    text was just turned on, and passing failures due again); returns how many succeeded."""
+    jobs = [
+        _one(store, fetcher, pool, item_id, link, title, published)
+        for item_id, link, title, published in store.items_needing_full_text(feed_id)
+    ]
+    return sum(await asyncio.gather(*jobs)) if jobs else 0
 
 
 async def fetch_article_now(store: Store, fetcher: Fetcher, item_id: int) -> bool:

@@ -276,7 +276,12 @@ class _Run:
                     keep_validators=resp.not_modified,
                 ),
             )
-            return FeedOutcome(feed.url, title, "not_modified", status=resp.status)
+            extracted = 0
+            if feed.full_text:  # older items, when full text was just turned on; due retries
+                extracted = await fetch_full_texts(self.store, self.fetcher, self.pool, feed_id)
+            return FeedOutcome(
+                feed.url, title, "not_modified", status=resp.status, full_text=extracted
+            )
         assert resp.body is not None
         newsroom = self.newsrooms.get(feed.url)
         args = (resp.body, resp.final_url, resp.content_type, newsroom)
@@ -316,10 +321,8 @@ class _Run:
             ),
         )
         extracted = 0
-        if feed.full_text and saved.new_ids:
-            extracted = await fetch_full_texts(
-                self.store, self.fetcher, self.pool, feed_id, list(saved.new_ids), parsed.items
-            )
+        if feed.full_text:
+            extracted = await fetch_full_texts(self.store, self.fetcher, self.pool, feed_id)
         return FeedOutcome(
             feed.url,
             feed.title or parsed.title or feed.url,

@@ -17,6 +17,9 @@ class SaveResult:
     new_ids: tuple[int, ...] = ()
 
 
+EXTRACT_BACKLOG = 100  # article pages fetched per feed and refresh, newest first
+EXTRACT_TRIES = 3  # fetches of a page that failed for a passing reason
+
 # (council code, salience, in title, in lead, count): pipeline.TagRow, the form workers return.
 TagRow = tuple[str, float, bool, bool, int]
 
@@ -161,17 +164,24 @@ class ItemsMixin(StoreBase):
         def apply(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE items SET text = ?, body = ?, body_format = 'markdown', full_text = 1,"
-                " extract_note = NULL, updated_at = ? WHERE id = ?",
+                " extract_note = NULL, extract_retry = NULL, updated_at = ? WHERE id = ?",
                 (text, text, now_iso(), item_id),
             )
             _insert_tags(conn, item_id, _rows(mentions))
 
         self._write(apply)
 
-    def set_extract_note(self, item_id: int, note: str) -> None:
-        """Extraction failed: the feed text stays, with a note saying why."""
+    def set_extract_note(self, item_id: int, note: str, transient: bool = False) -> None:
+        """Extraction failed: the feed text stays, with a note saying why. A ``transient``
+        failure is tried again after 1, 2 and 4 hours, then left with its note."""
         self._write(
-            lambda c: c.execute("UPDATE items SET extract_note = ? WHERE id = ?", (note, item_id))
+            lambda c: c.execute(
+                "UPDATE items SET extract_note = ?, extract_tries = extract_tries + 1,"
+                " extract_retry = CASE WHEN ? AND extract_tries < ? THEN strftime("
+                "'%Y-%m-%dT%H:%M:%SZ', 'now', '+' || (60 << extract_tries) || ' minutes')"
+                " END WHERE id = ?",
+                (note, int(transient), EXTRACT_TRIES, item_id),
+            )
         )
 
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
@@ -208,13 +218,16 @@ class ItemsMixin(StoreBase):
             yield rows
             last = rows[-1][0]
 
-    def items_needing_full_text(self, feed_id: int, ids: Sequence[int]) -> list[tuple[int, str]]:
-        """(id, link) of the given items that have an http(s) link and no extracted text yet."""
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
+    def items_needing_full_text(
+        self, feed_id: int, limit: int = EXTRACT_BACKLOG
+    ) -> list[tuple[int, str, str, str | None]]:
+        """(id, link, title, published) of the feed's newest items with an http(s) link and no
+        extracted text, never tried or due for another try; at most ``limit`` a refresh, so
+        turning full text on for a large feed fills it in over a few refreshes."""
         return self.conn.execute(
-            f"SELECT id, link FROM items WHERE feed_id = ? AND id IN ({marks}) AND full_text = 0"
-            " AND extract_note IS NULL AND (link LIKE 'http://%' OR link LIKE 'https://%')",
-            (feed_id, *ids),
+            "SELECT id, link, title, published FROM items WHERE feed_id = ? AND full_text = 0"
+            " AND (extract_note IS NULL OR extract_retry <= ?)"
+            " AND (link LIKE 'http://%' OR link LIKE 'https://%')"
+            " ORDER BY sort_date DESC, id DESC LIMIT ?",
+            (feed_id, now_iso(), limit),
         ).fetchall()

@@ -89,6 +89,12 @@ MIGRATIONS: list[str] = [
     """
     DROP TRIGGER items_ai;
     """,
+    # 3: a page that could not be fetched for a passing reason (timeout, 5xx, 429) is tried
+    # again later, a few times, instead of never.
+    """
+    ALTER TABLE items ADD COLUMN extract_retry TEXT;
+    ALTER TABLE items ADD COLUMN extract_tries INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

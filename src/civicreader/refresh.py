@@ -372,6 +372,7 @@ def run_refresh(
             finally:
                 if pool is not None:
                     pool.shutdown(wait=True, cancel_futures=True)
+            store.end_bulk_writes()
         finally:
             store.close()
     order = {f.url: i for i, f in enumerate(config.feeds)}

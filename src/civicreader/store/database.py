@@ -85,10 +85,18 @@ class StoreBase:
         return sqlite_utils.Database(self.conn)
 
     def bulk_writes(self) -> None:
-        """Checkpoint the WAL every ~16 MB instead of SQLite's 4 MB while this connection writes
-        a refresh: frequent checkpoints copied the same index and full-text pages over and over
-        (~0.2 CPU-s of 2.3 for 15,000 new items). Durability is unchanged."""
-        self.conn.execute("PRAGMA wal_autocheckpoint = 4000")
+        """Let the WAL grow to ~128 MB while this connection writes a refresh, and checkpoint it
+        once at the end (``end_bulk_writes``): SQLite's checkpoint every 4 MB copied the same
+        index and full-text pages over and over and synced the file each time (~0.5 s of a
+        15,000-item refresh). Each feed's commit is as durable as before."""
+        self.conn.execute("PRAGMA wal_autocheckpoint = 32768")
+        self.conn.execute("PRAGMA journal_size_limit = 67108864")  # then shrink the WAL file
+
+    def end_bulk_writes(self) -> None:
+        """One checkpoint for the whole refresh (readers in the way just leave it for later)."""
+        with contextlib.suppress(sqlite3.Error):  # busy or unwritable: a later write does it
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
 
     def close(self) -> None:
         self.conn.close()

@@ -93,7 +93,7 @@ class MainScreen(ReadingMixin, RefreshMixin):
                 yield ItemList(id="items")
                 yield ArticleView(id="article")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.items = self.query_one(ItemList)

@@ -73,10 +73,9 @@ class RefreshMixin(Screen[None]):
             finally:
                 cancel.set()
             fine = report.count("ok") + report.count("not_modified")
-            summary = (
-                f"{fine}/{len(report.outcomes)} feeds fine, {report.new} new,"
-                f" {report.failed} failed"
-            )
+            summary = f"{fine}/{len(report.outcomes)} feeds fine, {report.new} new"
+            if report.failed:
+                summary += f", {report.failed} failed"
             if report.count("deferred"):
                 summary += f", {report.count('deferred')} backing off"
             self.post_message(RefreshFinished(summary, report.new, False, report.failed))

@@ -120,15 +120,27 @@ def article_header(article: Article) -> Group:
     return Group(*parts)
 
 
+def preview_header(row: ItemRow) -> Text:
+    """The highlighted story shown whole before any is opened: the list cuts long titles."""
+    text = Text(row.title, style="bold")
+    when = row.published.strftime("%a %d %b %Y") if row.published else "undated"
+    text.append(f"\n{row.feed_title} · {when}\n", style="italic")
+    text.append("Councils: ", style="dim")
+    names = ", ".join(c.name for c in row.councils)
+    text.append(names or "none found", style="bold" if names else "")
+    text.append("\nEnter opens it with its related stories · ? lists the keys", style="dim")
+    return text
+
+
 def related_entry(row: ItemRow) -> Table:
-    """A related story: date over source on the left (the reader compares years and
-    publishers), the whole title wrapped on the right so it is never cut short."""
-    grid = Table.grid(padding=(0, 2, 0, 0), expand=True)
-    grid.add_column(width=2 + 12, no_wrap=True)
+    """A related story: the whole title (never cut), then its date and source, which the reader
+    compares across years and publishers; wrapped lines keep a hanging indent."""
+    grid = Table.grid(expand=True)
+    grid.add_column(width=2, no_wrap=True)
     grid.add_column(ratio=1)
-    left = Text("  " + short_date(row.published) + "\n", style="dim", end="")
-    left.append("  " + fit(row.feed_title, 12).rstrip(), style="italic")
-    grid.add_row(left, Text(row.title, style="bold" if not row.read else "", end=""))
+    text = Text(row.title, style="bold" if not row.read else "", end="")
+    text.append(f"\n{short_date(row.published)} · {row.feed_title}", style="dim italic")
+    grid.add_row("", text)
     return grid
 
 

@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from civicreader.model import Article, ItemRow, RelatedItem
-from civicreader.ui.render import article_header, related_entry
+from civicreader.ui.render import article_header, preview_header, related_entry
 
 PER_COUNCIL = 8
 FIRST_PART = 3_000  # characters of the body drawn at once; the rest follows on the next frame
@@ -99,6 +99,8 @@ class RelatedList(OptionList):
 class ArticleView(VerticalScroll, can_focus=True):
     """The open story. j/k scroll, space pages."""
 
+    ALLOW_MAXIMIZE = True  # VerticalScroll says False; z must be able to zoom the article
+
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
@@ -117,6 +119,15 @@ class ArticleView(VerticalScroll, can_focus=True):
     @property
     def item(self) -> ItemRow | None:
         return self.loaded.article.item if self.loaded else None
+
+    def preview(self, row: ItemRow | None) -> None:
+        """Before any story is opened, show the highlighted one's full title and councils."""
+        if self.loaded is None:
+            self.query_one("#article-header", Static).update(
+                preview_header(row)
+                if row is not None
+                else Text("Select a story and press Enter.", style="dim")
+            )
 
     async def show(self, loaded: Loaded, anchor: Loaded | None) -> None:
         """Show a story. ``anchor`` is the story whose related list stays on screen (when

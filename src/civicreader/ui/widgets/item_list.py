@@ -52,6 +52,13 @@ class ItemList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
+    class Highlighted(Message):
+        """The cursor is on another row (or the rows changed)."""
+
+        def __init__(self, row: ItemRow | None) -> None:
+            super().__init__()
+            self.row = row
+
     class NeedMore(Message):
         """The cursor is near the end of the loaded rows and more exist."""
 
@@ -90,6 +97,7 @@ class ItemList(ScrollView, can_focus=True):
             self.cursor = new_index
             self.scroll_to(y=max(0, old_top + new_index - old_index), animate=False, immediate=True)
         self.refresh()
+        self.post_message(self.Highlighted(self.current))
         self._maybe_more()
 
     def append_rows(self, rows: list[ItemRow], has_more: bool) -> None:
@@ -134,6 +142,8 @@ class ItemList(ScrollView, can_focus=True):
             self.scroll_to(y=index - height + 1, animate=False, immediate=True)
         self.refresh_line(previous)
         self.refresh_line(index)
+        if index != previous:
+            self.post_message(self.Highlighted(self.current))
         self._maybe_more()
 
     def _maybe_more(self) -> None:

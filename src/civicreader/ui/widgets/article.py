@@ -122,11 +122,12 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def preview(self, row: ItemRow | None) -> None:
         """Before any story is opened, show the highlighted one's full title and councils."""
-        if self.loaded is None:
+        if self.loaded is None:  # fixed height while empty: no layout pass per key press
             self.query_one("#article-header", Static).update(
                 preview_header(row)
                 if row is not None
-                else Text("Select a story and press Enter.", style="dim")
+                else Text("Select a story and press Enter.", style="dim"),
+                layout=False,
             )
 
     async def show(self, loaded: Loaded, anchor: Loaded | None) -> None:

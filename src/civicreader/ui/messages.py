@@ -17,8 +17,11 @@ class RefreshProgress(Message):
 
 class RefreshFinished(Message):
     """A background refresh ended: ``summary`` says how, ``busy`` if another refresh held the
-    lock (the reader then just reloads what that one stored)."""
+    lock (the reader then just reloads what that one stored), ``error`` if it died."""
 
-    def __init__(self, summary: str, new: int = 0, busy: bool = False, failed: int = 0) -> None:
+    def __init__(
+        self, summary: str, new: int = 0, busy: bool = False, failed: int = 0, error: bool = False
+    ) -> None:
         super().__init__()
         self.summary, self.new, self.busy, self.failed = summary, new, busy, failed
+        self.error = error

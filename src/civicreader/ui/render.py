@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len, set_cell_size
+from rich.console import Group
 from rich.style import StyleType
+from rich.table import Table
 from rich.text import Text
 
 from civicreader.model import Article, Council, ItemRow
 
 SAFE_SCHEMES = ("http://", "https://")
+
+
+SOURCE_MIN_WIDTH = 84  # list widths below this leave out the source column
+COUNCIL_COLUMN = 22  # at most this many cells for the councils of a list row
+
+
+def council_column(rows: list[ItemRow]) -> int:
+    """The width of the list's council column: as wide as its longest entry needs, capped."""
+    return min(COUNCIL_COLUMN, max((cell_len(council_names(r.councils)) for r in rows), default=0))
 
 
 def short_date(when: datetime | None) -> str:
@@ -27,76 +39,109 @@ def council_names(councils: tuple[Council, ...], limit: int = 3) -> str:
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis (feed titles are one line here)."""
+    """``text`` cut or padded to exactly ``width`` terminal cells, with an ellipsis when cut
+    (feed titles are one line here; wide characters count as two cells)."""
     if width <= 0:
         return ""
-    if len(text) <= width:
-        return text.ljust(width)
-    return text[: max(0, width - 1)] + "…"
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
 
 
 def item_line(
-    row: ItemRow, width: int, source_width: int = 14, council_style: StyleType = "bold"
+    row: ItemRow,
+    width: int,
+    source_width: int = 14,
+    council_style: StyleType = "bold",
+    council_width: int = COUNCIL_COLUMN,
 ) -> Text:
-    """One row of the item list: marker, date, source, title, councils (right)."""
+    """One row of the item list: marker, date, source, title, councils, in fixed columns so
+    titles line up; narrow terminals drop the source column to keep room for the title."""
     marker = "★" if row.starred else ("●" if not row.read else " ")
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     line.append(marker + " ", style="bold" if not row.read else "dim")
     line.append(short_date(row.published) + "  ", style="dim")
-    if width >= 90:  # narrow terminals give the room to the title and the councils
+    if width >= SOURCE_MIN_WIDTH:
         line.append(fit(row.feed_title, source_width) + "  ", style="italic")
-    councils = council_names(row.councils)
     room = width - line.cell_len
-    council_room = min(len(councils), max(0, room // 4))
+    council_room = min(council_width, max(0, room // 4))
     title_room = room - (council_room + 2 if council_room else 0)
     line.append(fit(row.title, title_room), style="bold" if not row.read else "")
     if council_room:
         line.append("  ")
-        line.append(fit(councils, council_room), style=council_style)
+        line.append(fit(council_names(row.councils), council_room), style=council_style)
     return line
 
 
-def article_header(article: Article) -> Text:
-    """Title, source, date, link and councils above the article body."""
+def count_entry(label: str, count: int | None, flag: str = "") -> Table:
+    """A sidebar line: a flag cell, the label (cut with an ellipsis) and the count, which is
+    always kept whole at the right."""
+    grid = Table.grid(expand=True)
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_row(
+        Text(flag or " ", style="bold red" if flag else "", end=""),
+        Text(label, no_wrap=True, overflow="ellipsis", end=""),
+        Text(f" {count}" if count is not None else "", style="dim", end=""),
+    )
+    return grid
+
+
+def article_header(article: Article) -> Group:
+    """Title, source, date, link and councils above the article body. The link stays on one
+    line (cut with an ellipsis; ``y`` copies it whole) so it never pushes the story down."""
     item = article.item
-    text = Text(end="")
-    text.append(item.title, style="bold")
-    text.append("\n")
-    when = item.published.strftime("%A %d %B %Y %H:%M UTC") if item.published else "undated"
-    text.append(f"{item.feed_title} · {when}", style="italic")
+    when = item.published.strftime("%a %d %b %Y %H:%M UTC") if item.published else "undated"
+    meta = Text(f"{item.feed_title} · {when}", style="italic", end="")
     if article.author:
-        text.append(f" · {article.author}", style="italic")
-    text.append("\n")
-    text.append("Link: ", style="dim")
-    text.append(item.link or "(none)")
+        meta.append(f" · {article.author}")
+    link = Text("Link: ", style="dim", no_wrap=True, overflow="ellipsis", end="")
+    link.append(item.link or "(none)", style="not dim")
     if item.link and not is_safe_link(item.link):
-        text.append("  (not http/https: will not be opened)", style="dim")
-    text.append("\n")
-    text.append("Councils: ", style="dim")
+        link.append("  (not http/https: will not be opened)", style="dim")
+    councils = Text("Councils: ", style="dim", end="")
     if item.councils:
-        text.append(", ".join(c.name for c in item.councils), style="bold")
+        councils.append(", ".join(c.name for c in item.councils), style="not dim bold")
     else:
-        text.append("none found")
+        councils.append("none found")
+    parts = [Text(item.title, style="bold"), meta, link, councils]
     flags = []
     if item.starred:
         flags.append("★ starred")
     if article.full_text:
         flags.append("full article")
     if flags:
-        text.append("\n" + " · ".join(flags), style="dim")
+        parts.append(Text(" · ".join(flags), style="dim"))
     if article.note:
-        text.append("\n")
-        text.append(article.note, style="italic")
+        parts.append(Text(article.note, style="italic"))
+    for part in parts:
+        part.end = "\n"  # Textual sizes a Group by its newlines, so the last one needs one too
+    return Group(*parts)
+
+
+def preview_header(row: ItemRow) -> Text:
+    """The highlighted story shown whole before any is opened: the list cuts long titles."""
+    text = Text(row.title, style="bold")
+    when = row.published.strftime("%a %d %b %Y") if row.published else "undated"
+    text.append(f"\n{row.feed_title} · {when}\n", style="italic")
+    text.append("Councils: ", style="dim")
+    names = ", ".join(c.name for c in row.councils)
+    text.append(names or "none found", style="bold" if names else "")
+    text.append("\nEnter opens it with its related stories · ? lists the keys", style="dim")
     return text
 
 
-def related_line(row: ItemRow, width: int = 0) -> Text:
-    """A related story: date and source first (the reader compares years and publishers)."""
-    text = Text(end="", no_wrap=True, overflow="ellipsis")
-    text.append(short_date(row.published) + "  ", style="dim")
-    text.append(fit(row.feed_title, 16) + "  ", style="italic")
-    text.append(row.title, style="bold" if not row.read else "")
-    return text
+def related_entry(row: ItemRow) -> Table:
+    """A related story: the whole title (never cut), then its date and source, which the reader
+    compares across years and publishers; wrapped lines keep a hanging indent."""
+    grid = Table.grid(expand=True)
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    text = Text(row.title, style="bold" if not row.read else "", end="")
+    text.append(f"\n{short_date(row.published)} · {row.feed_title}", style="dim italic")
+    grid.add_row("", text)
+    return grid
 
 
 def is_safe_link(link: str | None) -> bool:

@@ -81,19 +81,20 @@ class MainScreen(ReadingMixin, RefreshMixin):
         self.init_reading()
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="body"):
-            yield Sidebar(id="sidebar")
-            with Vertical(id="main"):
-                yield Input(
-                    placeholder="Search stories (Enter to show, Esc to clear)",
-                    id="search",
-                    classes="hidden",
-                )
-                yield Static(id="list-title")
-                yield ItemList(id="items")
-                yield ArticleView(id="article")
+        with Vertical(id="body"):
+            with Horizontal(id="top"):
+                yield Sidebar(id="sidebar")
+                with Vertical(id="main"):
+                    yield Input(
+                        placeholder="Search stories (Enter to show, Esc to clear)",
+                        id="search",
+                        classes="hidden",
+                    )
+                    yield Static(id="list-title")
+                    yield ItemList(id="items")
+            yield ArticleView(id="article")  # full width: long titles and lines fit at 80x24
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.items = self.query_one(ItemList)
@@ -176,6 +177,9 @@ class MainScreen(ReadingMixin, RefreshMixin):
     def _count_loaded(self, generation: int, count: int) -> None:
         if generation == self.generation:
             self.status.show_view(self.filter.label, count)
+
+    def on_item_list_highlighted(self, event: ItemList.Highlighted) -> None:
+        self.article.preview(event.row)
 
     def on_item_list_need_more(self, event: ItemList.NeedMore) -> None:
         generation, flt, offset = self.generation, self.filter, len(self.items.rows)

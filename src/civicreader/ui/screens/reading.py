@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 RELATED_LIMIT = 60
 HISTORY = 200
 SEEK_PAGES = 50  # how many further pages n reads looking for an unread story
+PAINT_WAIT = 0.25  # longest wait for the article's first paint before ranking related stories
 
 
 class ReadingMixin(Screen[None]):
@@ -72,11 +74,15 @@ class ReadingMixin(Screen[None]):
             article = library.article(item_id)
             if article is None or worker.is_cancelled:
                 return
+            painted = threading.Event()
+            self.app.call_from_thread(self._article_loaded, article, keep, painted)  # type: ignore[arg-type]
             if not article.item.read:
                 library.mark_read([item_id], True)
-            self.app.call_from_thread(self._article_loaded, article, keep)  # type: ignore[arg-type]
             if keep is not None:
                 return
+            # Rank related stories once the article is on screen, so their Python work does not
+            # compete with the first paint of the story for the interpreter.
+            painted.wait(PAINT_WAIT)
             anchor = article if anchor_id == item_id else library.article(anchor_id)
             related = library.related(anchor_id, RELATED_LIMIT)
             if anchor is not None and not worker.is_cancelled:
@@ -84,12 +90,15 @@ class ReadingMixin(Screen[None]):
 
         self.db_work(load, "article", exclusive=True)
 
-    async def _article_loaded(self, article: Article, keep: Loaded | None) -> None:
+    async def _article_loaded(
+        self, article: Article, keep: Loaded | None, painted: threading.Event
+    ) -> None:
         was_unread = not article.item.read
         from dataclasses import replace
 
         article = replace(article, item=replace(article.item, read=True))
         await self.article.show(Loaded(article, []), keep)
+        self.call_after_refresh(painted.set)
         if was_unread:
             self.items.update_row(article.item.id, read=True)
             self.schedule_counts()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from civicreader.ui.widgets.status import StatusBar
 
 FIRST_AUTO_REFRESH = 2.0  # seconds after opening, so the first paint is never delayed
+MINUTE = 60.0  # seconds in one of refresh_minutes (tests shorten it)
 
 
 class RefreshMixin(Screen[None]):
@@ -43,7 +44,7 @@ class RefreshMixin(Screen[None]):
             return
         minutes = max(1, int(self.config.settings.refresh_minutes))
         self.set_timer(FIRST_AUTO_REFRESH, self.action_refresh)
-        self.set_interval(minutes * 60, self.action_refresh)
+        self.set_interval(minutes * MINUTE, self.action_refresh)
 
     def action_refresh(self) -> None:
         if self._cancel is not None and not self._cancel.is_set():
@@ -70,13 +71,16 @@ class RefreshMixin(Screen[None]):
                     )
                 )
                 return
+            except Exception as exc:  # never leave "Refreshing…" up for a refresh that died
+                detail = " ".join(f"{exc.__class__.__name__}: {exc}".split())[:120]
+                self.post_message(RefreshFinished(f"Refresh failed: {detail}", error=True))
+                return
             finally:
                 cancel.set()
             fine = report.count("ok") + report.count("not_modified")
-            summary = (
-                f"{fine}/{len(report.outcomes)} feeds fine, {report.new} new,"
-                f" {report.failed} failed"
-            )
+            summary = f"{fine}/{len(report.outcomes)} feeds fine, {report.new} new"
+            if report.failed:
+                summary += f", {report.failed} failed"
             if report.count("deferred"):
                 summary += f", {report.count('deferred')} backing off"
             self.post_message(RefreshFinished(summary, report.new, False, report.failed))
@@ -99,7 +103,8 @@ class RefreshMixin(Screen[None]):
         self.reload_list()
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
-        text = message.summary if message.busy else f"Refreshed: {message.summary}"
+        plain = message.busy or message.error
+        text = message.summary if plain else f"Refreshed: {message.summary}"
         if message.failed:
             text += " (e: feed errors)"
         self.status.show_work(text)

@@ -1,24 +1,36 @@
 """The article pane: header, the story as Markdown, and related stories for each council.
 
-Markdown links are inert here (``open_links=False``): the story's own link opens only with ``o``.
+The body is drawn by Rich's Markdown in one Static (several times quicker to show than Textual's
+Markdown widget, which mounts a widget per block), with hyperlinks off: links in the text are
+shown as their address and are inert; the story's own link opens only with ``o``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from civicreader.model import Article, ItemRow, RelatedItem
-from civicreader.ui.render import article_header, related_line
+from civicreader.ui.render import article_header, preview_header, related_entry
 
 PER_COUNCIL = 8
+FIRST_PART = 3_000  # characters of the body drawn at once; the rest follows on the next frame
+
+
+def first_part(body: str, size: int = FIRST_PART) -> str:
+    """The body up to a paragraph break near ``size``: enough to fill the screen at once."""
+    if len(body) <= size:
+        return body
+    cut = body.rfind("\n\n", 0, size)
+    return body[:cut] if cut > 0 else body
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +70,7 @@ class RelatedList(OptionList):
             for rel in group:
                 key = f"r{len(self.targets)}"
                 self.targets[key] = rel.item.id
-                line = Text("  ", end="")
-                line.append_text(related_line(rel.item))
-                options.append(Option(line, id=key))
+                options.append(Option(related_entry(rel.item), id=key))
         if not loaded.article.item.councils:
             options.append(
                 Option(Text("No council found in this story.", style="dim"), disabled=True)
@@ -89,6 +99,8 @@ class RelatedList(OptionList):
 class ArticleView(VerticalScroll, can_focus=True):
     """The open story. j/k scroll, space pages."""
 
+    ALLOW_MAXIMIZE = True  # VerticalScroll says False; z must be able to zoom the article
+
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
@@ -102,11 +114,21 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(Text("Select a story and press Enter.", style="dim"), id="article-header")
         yield Static(Text("Related", style="bold"), id="related-title")
         yield RelatedList(id="related")
-        yield Markdown(id="article-body", open_links=False)
+        yield Static(id="article-body")
 
     @property
     def item(self) -> ItemRow | None:
         return self.loaded.article.item if self.loaded else None
+
+    def preview(self, row: ItemRow | None) -> None:
+        """Before any story is opened, show the highlighted one's full title and councils."""
+        if self.loaded is None:  # fixed height while empty: no layout pass per key press
+            self.query_one("#article-header", Static).update(
+                preview_header(row)
+                if row is not None
+                else Text("Select a story and press Enter.", style="dim"),
+                layout=False,
+            )
 
     async def show(self, loaded: Loaded, anchor: Loaded | None) -> None:
         """Show a story. ``anchor`` is the story whose related list stays on screen (when
@@ -123,7 +145,14 @@ class ArticleView(VerticalScroll, can_focus=True):
         else:
             self._related_title(anchor)
         body = loaded.article.text or loaded.article.summary or "*No text in the feed.*"
-        await self.query_one(Markdown).update(body)
+        head = first_part(body)
+        self.query_one("#article-body", Static).update(Markdown(head, hyperlinks=False))
+        if head != body:
+            self.call_after_refresh(self._show_rest, loaded, body)
+
+    def _show_rest(self, loaded: Loaded, body: str) -> None:
+        if self.loaded is not None and self.loaded.article.item.id == loaded.article.item.id:
+            self.query_one("#article-body", Static).update(Markdown(body, hyperlinks=False))
 
     def show_related(self, anchor: Loaded) -> None:
         self._related_title(anchor)
@@ -140,9 +169,3 @@ class ArticleView(VerticalScroll, can_focus=True):
         if self.loaded is not None:
             self.loaded = Loaded(article, self.loaded.related)
             self.query_one("#article-header", Static).update(article_header(article))
-
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.stop()
-        self.notify(
-            "Links in the text are not opened; press o to open the story's link.", markup=False
-        )

@@ -17,7 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from civicreader.model import ItemRow
-from civicreader.ui.render import item_line
+from civicreader.ui.render import council_column, item_line
 
 NEAR_END = 40  # ask for the next page when the cursor comes this close to the loaded end
 
@@ -52,6 +52,13 @@ class ItemList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
+    class Highlighted(Message):
+        """The cursor is on another row (or the rows changed)."""
+
+        def __init__(self, row: ItemRow | None) -> None:
+            super().__init__()
+            self.row = row
+
     class NeedMore(Message):
         """The cursor is near the end of the loaded rows and more exist."""
 
@@ -61,6 +68,7 @@ class ItemList(ScrollView, can_focus=True):
         self.cursor = 0
         self.has_more = False
         self.empty_text = "Loading…"
+        self.council_width = 0
         self._asked_more = False
 
     # -- data -------------------------------------------------------------------------------
@@ -79,6 +87,7 @@ class ItemList(ScrollView, can_focus=True):
         """Replace the rows; keep the cursor row (and its place on screen) when it is still here."""
         old_index, old_top = self.cursor, self.scroll_offset.y
         self.rows, self.has_more, self._asked_more = rows, has_more, False
+        self.council_width = council_column(rows)
         new_index = self.index_of(keep_id) if keep_id is not None else None
         self._resize_virtual()
         if new_index is None:
@@ -88,11 +97,13 @@ class ItemList(ScrollView, can_focus=True):
             self.cursor = new_index
             self.scroll_to(y=max(0, old_top + new_index - old_index), animate=False, immediate=True)
         self.refresh()
+        self.post_message(self.Highlighted(self.current))
         self._maybe_more()
 
     def append_rows(self, rows: list[ItemRow], has_more: bool) -> None:
         known = {row.id for row in self.rows}
         self.rows.extend(row for row in rows if row.id not in known)
+        self.council_width = max(self.council_width, council_column(rows))
         self.has_more, self._asked_more = has_more, False
         self._resize_virtual()
         self.refresh()
@@ -101,7 +112,7 @@ class ItemList(ScrollView, can_focus=True):
         index = self.index_of(item_id)
         if index is not None:
             self.rows[index] = replace(self.rows[index], **changes)  # type: ignore[arg-type]
-            self.refresh_line(index - self.scroll_offset.y)
+            self.refresh_line(index)
 
     def update_all(self, **changes: object) -> None:
         self.rows = [replace(row, **changes) for row in self.rows]  # type: ignore[arg-type]
@@ -111,7 +122,11 @@ class ItemList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.rows))
 
     def on_resize(self) -> None:
+        """Keep the cursor row on screen when the list shrinks (an article opening below)."""
         self._resize_virtual()
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if height > 0 and self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     # -- movement ---------------------------------------------------------------------------
 
@@ -125,8 +140,10 @@ class ItemList(ScrollView, can_focus=True):
             self.scroll_to(y=index, animate=False, immediate=True)
         elif index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False, immediate=True)
-        self.refresh_line(previous - self.scroll_offset.y)
-        self.refresh_line(index - self.scroll_offset.y)
+        self.refresh_line(previous)
+        self.refresh_line(index)
+        if index != previous:
+            self.post_message(self.Highlighted(self.current))
         self._maybe_more()
 
     def _maybe_more(self) -> None:
@@ -180,6 +197,8 @@ class ItemList(ScrollView, can_focus=True):
         if index == self.cursor:
             base = base + self.get_component_rich_style("item-list--cursor")
         council_style = self.get_component_rich_style("item-list--council", partial=True)
-        text = item_line(self.rows[index], width, council_style=council_style)
+        text = item_line(
+            self.rows[index], width, council_style=council_style, council_width=self.council_width
+        )
         segments = list(text.render(self.app.console))
         return Strip(segments).apply_style(base).extend_cell_length(width, base).crop(0, width)

@@ -13,16 +13,8 @@ from textual.widgets.option_list import Option
 
 from civicreader.model import FeedStatus
 from civicreader.services import CouncilCount
+from civicreader.ui.render import count_entry
 from civicreader.ui.state import FIXED, Filter
-
-
-def _entry(label: str, count: int | None, width: int = 22, flag: str = "") -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append(flag or " ", style="bold red" if flag else "")
-    text.append(label)
-    if count is not None:
-        text.append(f" {count}", style="dim")
-    return text
 
 
 def _header(label: str) -> Option:
@@ -70,7 +62,7 @@ class Sidebar(OptionList):
 
         def add(flt: Filter, count: int | None = None, flag: str = "") -> None:
             self.filters[flt.key] = flt
-            options.append(Option(_entry(flt.label, count, flag=flag), id=flt.key))
+            options.append(Option(count_entry(flt.label, count, flag), id=flt.key))
 
         unread = sum(f.unread for f in feeds)
         add(FIXED["all"], sum(f.total for f in feeds) if feeds else None)

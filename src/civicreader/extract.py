@@ -18,7 +18,6 @@ import codecs
 import re
 
 import html2text
-import trafilatura
 
 MAX_BYTES = 5_000_000
 MIN_TEXT_CHARS = 80  # shorter than a two-sentence news brief: a stub, an error page or a menu
@@ -156,6 +155,8 @@ def _run_extractor(text: str, url: str) -> str | None:
     markup characters in the prose literal; trafilatura's own Markdown backslash-escapes them.
     Links are dropped: reading text stays plain and URLs cannot feed the council tagger.
     """
+    import trafilatura  # ~140 ms to import: only when a page is extracted, never per refresh
+
     body = trafilatura.extract(
         text,
         url=url,

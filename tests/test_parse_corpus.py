@@ -11,7 +11,8 @@ import feedparser
 import pytest
 
 from civicreader.model import ItemQuery
-from civicreader.parse import html_to_markdown, parse_feed
+from civicreader.parse import parse_feed
+from civicreader.readable import html_to_markdown
 from civicreader.sanitize import clean_line
 from civicreader.store import Store
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from civicreader.model import Config, FeedConfig
@@ -24,7 +23,7 @@ def demo_db_path(override: str | None = None) -> Path:
 
 def demo_config() -> Config:
     """feeds.toml equivalent for the demo: the package's own feed files."""
-    folder = Path(str(files("civicreader") / "demo"))
+    folder = Path(__file__).resolve().parent / "demo"
     return Config(
         feeds=tuple(
             FeedConfig(url=(folder / name).resolve().as_uri(), tags=tags)

@@ -7,7 +7,6 @@ Precedence is the command-line contract's: an explicit CLI option, then the envi
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -43,7 +42,7 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 
 def default_feeds_text() -> str:
     """The shipped subscription list, read from the installed package."""
-    return resources.files("civicreader").joinpath("default_feeds.toml").read_text("utf-8")
+    return (Path(__file__).resolve().parent / "default_feeds.toml").read_text("utf-8")
 
 
 def ensure_config(path: Path) -> bool:

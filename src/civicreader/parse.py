@@ -1,8 +1,9 @@
-"""Feed bytes -> cleaned ``ParsedItem`` objects: identity, dates, links and HTML -> Markdown.
+"""Feed bytes -> cleaned ``ParsedItem`` objects: identity, dates, links and plain text.
 
-feedparser does the reading; it is given a byte stream (never a string, which it could take for a
-path or URL) and the response URL as the base for relative links. Its HTML sanitiser and relative
-URI rewriting are switched off because we never render HTML: every body goes through html2text,
+Plain RSS 2.0 / Atom 1.0 goes through ``fastfeed``; the rest through feedparser, given a byte
+stream (never a string, which it could take for a path or URL) and the response URL as the base
+for relative links. Its HTML sanitiser and relative URI rewriting are switched off because we never
+render HTML: bodies are kept raw for ``readable`` (Markdown when shown) and made plain text here,
 and item links are resolved here.
 
 feedparser is hardened where hostile documents hurt it (see ``_harden``, which runs inside it on the
@@ -27,7 +28,6 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import feedparser.api
-import html2text
 
 from civicreader.fastfeed import join_url, read_fast
 from civicreader.model import ParsedItem
@@ -100,32 +100,6 @@ def _harden(data: bytes) -> tuple[str | None, bytes, dict[str, str]]:
 
 _harden.__wrapped__ = _feedparser_replace_doctype  # type: ignore[attr-defined]
 feedparser.api.replace_doctype = _harden  # type: ignore[assignment]
-
-
-def _converter() -> html2text.HTML2Text:
-    conv = html2text.HTML2Text()
-    conv.body_width = 0
-    conv.ignore_images = True
-    conv.unicode_snob = True
-    conv.protect_links = True
-    conv.single_line_break = False
-    conv.inline_links = True
-    return conv
-
-
-def html_to_markdown(value: str, base: str | None = None) -> str:
-    """Readable Markdown from an HTML fragment; plain text passes through untouched."""
-    if not value:
-        return ""
-    if "<" not in value and "&" not in value:
-        return value
-    conv = _converter()
-    if base:
-        conv.baseurl = base
-    try:
-        return conv.handle(value)
-    except Exception:  # html2text on hostile markup: fall back to the raw text, never fail a feed
-        return value
 
 
 def safe_link(value: str | None, base: str | None) -> str | None:

@@ -14,6 +14,7 @@ from civicreader.model import Council, Mention, ParsedItem
 if TYPE_CHECKING:
     from civicreader.parse import ParsedFeed
 
+POOL_THRESHOLD = 4  # fewer feeds than this are parsed in-process: a pool would cost more
 Tags = list[Mention]
 # A mention as stored: (council code, salience, in title, in lead, count). A worker returns
 # these rather than Mentions: pickling a Mention with its Council cost ~0.36 ms per 30-item feed,

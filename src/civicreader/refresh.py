@@ -19,7 +19,7 @@ from civicreader.fetch import Fetcher, Limits, Response
 from civicreader.fulltext import fetch_full_texts
 from civicreader.locking import RefreshBusy, refresh_lock
 from civicreader.model import Config, Council, FeedConfig
-from civicreader.pipeline import parse_and_tag_rows
+from civicreader.pipeline import POOL_THRESHOLD, parse_and_tag_rows
 from civicreader.sanitize import clean_line
 from civicreader.store import FetchRecord, Store, StoreError
 from civicreader.store.database import now_iso, parse_iso
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 BACKOFF_BASE = 300.0
 BACKOFF_MAX = 86_400.0
-POOL_THRESHOLD = 4  # fewer feeds than this are parsed in-process: a pool would cost more
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from civicreader.model import (
     ItemRow,
     RelatedItem,
 )
-from civicreader.parse import html_to_markdown
+from civicreader.readable import html_to_markdown
 from civicreader.sanitize import clean_text
 from civicreader.store import Store
 

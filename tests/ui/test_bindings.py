@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler
 import anyio
 import pytest
 
+from civicreader import refresh as refresh_engine
 from civicreader.model import FeedConfig, ItemQuery
 from civicreader.refresh import run_refresh
 from civicreader.ui.screens import refreshing
@@ -212,7 +213,7 @@ async def test_a_refresh_that_dies_says_so(reader: Reader, monkeypatch: pytest.M
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(refreshing, "run_refresh", broken)
+    monkeypatch.setattr(refresh_engine, "run_refresh", broken)  # the screen imports it per run
     app = reader.app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

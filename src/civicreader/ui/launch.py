@@ -30,7 +30,7 @@ def prepare_refresh_pool(config: Config) -> None:
     """
     import os
 
-    from civicreader.refresh import POOL_THRESHOLD
+    from civicreader.pipeline import POOL_THRESHOLD
 
     if len(config.feeds) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
         from multiprocessing import resource_tracker

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from civicreader.refresh import FeedOutcome
+if TYPE_CHECKING:
+    from civicreader.refresh import FeedOutcome
 
 
 class RefreshProgress(Message):

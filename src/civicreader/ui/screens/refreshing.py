@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from civicreader.locking import RefreshBusy
-from civicreader.refresh import FeedOutcome, run_refresh
 from civicreader.ui.messages import RefreshFinished, RefreshProgress
 
 if TYPE_CHECKING:
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from civicreader.model import Config
+    from civicreader.refresh import FeedOutcome
     from civicreader.ui.widgets.status import StatusBar
 
 FIRST_AUTO_REFRESH = 2.0  # seconds after opening, so the first paint is never delayed
@@ -62,6 +62,8 @@ class RefreshMixin(Screen[None]):
             self.post_message(RefreshProgress(outcome, done, total))
 
         def work() -> None:
+            from civicreader.refresh import run_refresh  # the engine loads on first refresh
+
             try:
                 report = run_refresh(config, db_path, progress=progress, cancel=cancel)
             except RefreshBusy:

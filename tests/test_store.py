@@ -177,3 +177,27 @@ def test_a_version_1_database_migrates_and_stays_searchable(tmp_path: Path) -> N
     store.save_items(feed.id, [item("new", "New museum story")], [[]])  # an edit re-indexes
     assert [r.title for r in store.list_items(ItemQuery(search="museum"))] == ["New museum story"]
     assert [r.title for r in store.list_items(ItemQuery(search="library"))] == ["Old library story"]
+
+
+def test_search_pages_are_newest_first_for_rare_and_common_words(store: Store) -> None:
+    """Rare matches are sorted directly, common ones walked off the date index: both give the
+    newest first, honour other filters, and a word found nowhere gives nothing."""
+    from civicreader.store.reads import FEW_MATCHES
+
+    feed = store.ensure_feed("http://x/feed")
+    common = FEW_MATCHES + 50
+    items = [
+        item(f"c{n}", f"Library story {n}", year=1995 + n % 30, link=f"http://x/c{n}")
+        for n in range(common)
+    ]
+    items += [item(f"r{n}", f"Museum story {n}", year=2000 + n) for n in (3, 1, 2)]
+    store.save_items(feed.id, items, [[] for _ in items])
+    rare = store.list_items(ItemQuery(search="museum"))
+    assert [r.title for r in rare] == ["Museum story 3", "Museum story 2", "Museum story 1"]
+    page = store.list_items(ItemQuery(search="library", limit=50))
+    years = [r.published.year for r in page if r.published]
+    assert len(page) == 50 and years == sorted(years, reverse=True) and years[0] == 2024
+    store.set_read([rare[0].id])
+    unread = store.list_items(ItemQuery(search="museum", unread=True))
+    assert [r.title for r in unread] == ["Museum story 2", "Museum story 1"]
+    assert store.list_items(ItemQuery(search="zebra")) == []

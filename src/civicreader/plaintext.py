@@ -11,6 +11,7 @@ import html
 import re
 
 _HIDDEN = ("script", "style", "template", "noscript", "svg", "head")
+_OPENERS = tuple(f"<{name}" for name in _HIDDEN)
 _BLOCK = re.compile(
     r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header"
     r"|footer|pre|hr|dd|dt|figure|figcaption)\b[^<>]*>",
@@ -26,7 +27,7 @@ _BLANKS = re.compile(r"\n{3,}")
 def _drop_hidden(text: str) -> str:
     """Remove script/style-like elements with their content, in one linear pass per name."""
     lower = text.lower()
-    if not any(f"<{name}" in lower for name in _HIDDEN):
+    if not any(opener in lower for opener in _OPENERS):
         return text
     for name in _HIDDEN:
         out: list[str] = []

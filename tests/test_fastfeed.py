@@ -161,3 +161,12 @@ def test_join_url_is_urljoin() -> None:
         except ValueError:
             got = "ValueError"
         assert got == expected, uri
+
+
+def test_a_doctype_hidden_after_a_long_comment_still_goes_to_feedparser() -> None:
+    """The cheap prolog check looks at the first 4 KB; a DOCTYPE later on is caught after the
+    (non-expanding) parse, so entity declarations always meet the hardened path."""
+    bomb = '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    data = "<?xml version='1.0'?><!--" + "x" * 5000 + "-->" + bomb + RSS.format(extra="")[38:]
+    assert read_fast(data.encode(), BASE, None) is None
+    assert len(parse_feed(data.encode(), BASE).items) == 1

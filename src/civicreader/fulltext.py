@@ -9,11 +9,10 @@ failed for good (a 404, not HTML, no article) keeps its note.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import re
 from typing import TYPE_CHECKING
 
-from civicreader.extract import MAX_BYTES, decode_html, is_html
+from civicreader.extract import MAX_BYTES, is_html
 from civicreader.fetch import PAGE_ACCEPT, Fetcher
 from civicreader.pipeline import extract_and_tag
 from civicreader.sanitize import clean_line
@@ -48,15 +47,6 @@ def _passing(status: int | None, error: str) -> bool:
     return not error.startswith(_LASTING)
 
 
-def _with_http_charset(body: bytes, content_type: str | None) -> bytes:
-    """The page as UTF-8 behind a BOM when only the HTTP header names its charset: extraction
-    reads a BOM, then <meta>, then assumes UTF-8, so a windows-1252 page would be garbled."""
-    found = _CHARSET.search(content_type or "")
-    if found is None:
-        return body
-    return codecs.BOM_UTF8 + decode_html(body, found.group(1)).encode("utf-8", "replace")
-
-
 async def _one(
     store: Store,
     fetcher: Fetcher,
@@ -76,8 +66,8 @@ async def _one(
     if problem is not None:
         store.set_extract_note(item_id, problem)
         return False
-    body = _with_http_charset(resp.body, resp.content_type)
-    args = (body, resp.final_url, title, published)
+    found = _CHARSET.search(resp.content_type or "")
+    args = (resp.body, resp.final_url, title, published, found.group(1) if found else None)
     if pool is None:
         text, mentions = await asyncio.to_thread(extract_and_tag, *args)
     else:

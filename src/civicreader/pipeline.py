@@ -58,13 +58,14 @@ def parse_and_tag_rows(
 
 
 def extract_and_tag(
-    body: bytes, url: str, title: str, published: object
+    body: bytes, url: str, title: str, published: object, charset: str | None = None
 ) -> tuple[str | None, Tags]:
-    """Article text from a page, and the councils it names (with the item's title)."""
+    """Article text from a page (``charset``: the HTTP header's, which beats ``<meta>``), and
+    the councils it names (with the item's title)."""
     from civicreader.councils.tagger import tag
     from civicreader.extract import extract_article
 
-    text = extract_article(body, url)
+    text = extract_article(body, url, charset=charset)
     if not text:
         return None, []
     return text, tag(title, text, published)  # type: ignore[arg-type]

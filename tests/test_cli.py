@@ -297,3 +297,20 @@ def test_a_council_newsroom_feed_tags_its_council(
     assert councils() == ["Kirklees Council"]
     run("councils", "retag")
     assert councils() == ["Kirklees Council"]
+
+
+def test_a_duplicate_is_named_even_when_either_copy_has_another_error(
+    paths: dict[str, Path],
+) -> None:
+    paths["config"].parent.mkdir(parents=True)
+    paths["config"].write_text(
+        '[[feeds]]\nurl = "https://a.example/"\ncolour = "red"\n'
+        '[[feeds]]\nurl = "https://a.example"\n'
+    )
+    code, out = run("feeds", "validate")
+    where = paths["config"]
+    assert code == 2 and out.splitlines() == [
+        f"civicreader: {where}:3: feeds[1].colour: unknown key"
+        " (expected one of: url, title, tags, council, full_text, enabled)",
+        f"civicreader: {where}:5: feeds[2].url: duplicate feed: same URL as feeds[1] (line 2)",
+    ]

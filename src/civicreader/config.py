@@ -187,17 +187,18 @@ def check_text(text: str, path: Path | str = "feeds.toml") -> tuple[Config, list
     seen: dict[str, int] = {}
     for n, entry in enumerate(feeds_raw):
         feed = check.feed(n, entry)
-        if feed is None:
-            continue
-        key = normalise_url(feed.url)
-        if key in seen:
-            first = seen[key]
-            line = check.layout.line_of(("feeds", first, "url"))
-            where = f"feeds[{first + 1}]" + (f" (line {line})" if line else "")
-            check.fail(("feeds", n, "url"), f"duplicate feed: same URL as {where}")
-            continue
-        seen[key] = n
-        feeds.append(feed)
+        url = entry.get("url") if isinstance(entry, dict) else None
+        if isinstance(url, str) and url.strip():  # checked even if the entry has other errors
+            key = normalise_url(url)
+            if key in seen:
+                first = seen[key]
+                line = check.layout.line_of(("feeds", first, "url"))
+                where = f"feeds[{first + 1}]" + (f" (line {line})" if line else "")
+                check.fail(("feeds", n, "url"), f"duplicate feed: same URL as {where}")
+                continue
+            seen[key] = n
+        if feed is not None:
+            feeds.append(feed)
     errors = sorted(check.errors, key=lambda e: e.line or 0)
     return Config(settings=settings, feeds=tuple(feeds)), errors
 

@@ -170,3 +170,19 @@ def test_a_doctype_hidden_after_a_long_comment_still_goes_to_feedparser() -> Non
     data = "<?xml version='1.0'?><!--" + "x" * 5000 + "-->" + bomb + RSS.format(extra="")[38:]
     assert read_fast(data.encode(), BASE, None) is None
     assert len(parse_feed(data.encode(), BASE).items) == 1
+
+
+def test_threads_parsing_at_once_get_the_same_items() -> None:
+    """Small refreshes parse in threads; each thread has its own lxml parser."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from synth import make_feeds
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    docs = [("http://127.0.0.1:8000" + p, d) for p, d in make_feeds(8, 30, seed=5).items()] * 4
+    expected = [parse_feed(d, u) for u, d in docs]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda doc: parse_feed(doc[1], doc[0]), docs))
+    assert got == expected

@@ -13,6 +13,7 @@ both paths over every corpus feed the fast path accepts.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -62,15 +63,23 @@ class FastDoc:
     entries: list[dict[str, Any]]
 
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_comments=True,
-    remove_pis=True,
-    recover=False,
-)
+_LOCAL = threading.local()  # an lxml parser must not be shared by threads (small refreshes
+# parse in several threads at once)
+
+
+def _parser() -> Any:
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+            recover=False,
+        )
+    return parser
 
 
 def read_fast(data: bytes, url: str, content_type: str | None) -> FastDoc | None:
@@ -78,7 +87,7 @@ def read_fast(data: bytes, url: str, content_type: str | None) -> FastDoc | None
     if not _plain_utf8(data, content_type):
         return None
     try:
-        root = etree.fromstring(data, _PARSER, base_url=url)
+        root = etree.fromstring(data, _parser(), base_url=url)
     except (etree.XMLSyntaxError, ValueError):
         return None
     info = root.getroottree().docinfo
@@ -100,10 +109,10 @@ def _plain_utf8(data: bytes, content_type: str | None) -> bool:
         found = _CHARSET.search(content_type)
         if found and found.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
             return False
-    head = data[:4096]
+    head = data[:4096].upper()
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
         return False  # UTF-16/32
-    return b"<!DOCTYPE" not in head.upper() and b"<!ENTITY" not in head.upper()
+    return b"<!DOCTYPE" not in head and b"<!ENTITY" not in head
 
 
 def _repair(text: str) -> str:

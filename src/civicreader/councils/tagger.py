@@ -173,7 +173,7 @@ def _follower_verdict(item: _Item, last: _Hit, size: int) -> tuple[int | None, b
             return MEDIUM, False, True
         # "Blackpool's most vulnerable children" (beside "Ofsted"), not "Durham's cathedral"
         return (WEAK if _sentence_cue(item, last.start, end) else None), False, True
-    words = W.next_few(text, end)
+    words = W.next_few(text, end, 1)  # most verdicts need one word; more are read on demand
     if not words or words[0][0] not in (" ", "\u00a0"):
         return None, False, False
     raw = words[0][1]
@@ -181,6 +181,7 @@ def _follower_verdict(item: _Item, last: _Hit, size: int) -> tuple[int | None, b
     if first.endswith(_POSSESSIVE):
         first = first[:-2]
     if first in W.FOLLOWER_WORDS:  # the rare words that decide before the verb checks
+        words = W.next_few(text, end)
         second = ""
         if len(words) > 1:
             second = words[1][1].lower()
@@ -200,6 +201,9 @@ def _follower_verdict(item: _Item, last: _Hit, size: int) -> tuple[int | None, b
             return MEDIUM, False, True
     if raw[0].isupper() and not item.loose_title(end) and first not in ("and", "or"):
         return REJECT, True, False  # "Blackpool Illuminations", "Leeds Beckett": another name
+    low = raw.lower()
+    if len(words) == 1 and (low in W.AUXILIARIES or low.endswith("ly")):
+        words = W.next_few(text, end)  # "Leeds has now agreed": the verb comes later
     for _, word in words:
         low = word.lower()
         if low in W.SAY_VERBS:

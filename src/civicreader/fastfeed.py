@@ -265,8 +265,9 @@ def _atom(root: Any) -> FastDoc:
     if len(titles) > 1 or len(ids) > 1 or _other_names(root, "title", "link", "id"):
         raise _Unsupported
     link = _alternate(root.findall(ATOM + "link"))
-    if link is None and ids:
-        link = _join(ids[0].base, _text(ids[0])) or None  # the id stands in as a permalink
+    ident = _text(ids[0]) if ids else ""
+    if link is None and ident:
+        link = _join(ids[0].base, ident) or None  # the id stands in as a permalink
     return FastDoc(
         title=_atom_text(titles[0])[0] if titles else "",
         link=link,

@@ -44,6 +44,16 @@ def rss_item(draw: st.DrawFn) -> str:
         parts.append(f"<content:encoded><![CDATA[{draw(text)}]]></content:encoded>")
     if draw(st.booleans()):
         parts.append(f"<dc:date>{escape(draw(st.sampled_from(DATES)))}</dc:date>")
+    extras = [
+        "<category>Budget</category>",
+        '<enclosure url="http://x.example/a.mp3" type="audio/mpeg" length="1"/>',
+        "<comments>http://x.example/c</comments>",
+        '<media:thumbnail url="http://x.example/t.jpg"/>',
+        "<dc:creator>Bo</dc:creator>",
+        '<atom:link rel="alternate" href="/alt"/>',
+        "<source>Wire</source>",
+    ]
+    parts += draw(st.lists(st.sampled_from(extras), max_size=2, unique=True))
     order = draw(st.permutations(parts))
     return "<item>" + "".join(order) + "</item>"
 
@@ -73,10 +83,21 @@ def document(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         items = "".join(draw(st.lists(rss_item(), max_size=4)))
         head = _field("title", draw(text)) + _field("link", draw(st.sampled_from(LINKS)))
+        head += draw(
+            st.sampled_from(
+                [
+                    "",
+                    '<atom:link href="http://x.example/rss" rel="self" type="application/rss+xml"/>',
+                    '<atom:link href="/home" rel="alternate" type="text/html"/>',
+                    "<image><title>Logo</title><link>/logo</link><url>/l.png</url></image>",
+                ]
+            )
+        )
         doc = (
             '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"'
             ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
-            ' xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom"'
+            ' xmlns:media="http://search.yahoo.com/mrss/">'
             f"<channel>{head}{items}</channel></rss>"
         )
     else:

@@ -191,6 +191,9 @@ def _rss(root: Any) -> FastDoc:
     titles, links = channel.findall("title"), channel.findall("link")
     if len(titles) > 1 or len(links) > 1 or _other_names(channel, "title", "link"):
         raise _Unsupported
+    for atom_link in channel.findall(ATOM + "link"):  # rel=self is common and changes nothing
+        if atom_link.get("rel", "alternate") != "self" or atom_link.get("href") is None:
+            raise _Unsupported
     title_el, link_el = (titles or [None])[0], (links or [None])[0]
     return FastDoc(
         title=_text(title_el) if title_el is not None else "",

@@ -74,6 +74,16 @@ def atom_entry(draw: st.DrawFn) -> str:
     ]
     if draw(st.booleans()):
         parts.append("<author><name>Ann</name><email>ann@x.example</email></author>")
+    extras = [
+        '<category term="budget"/>',
+        "<rights>(c) Example</rights>",
+        "<contributor><name>Cy</name></contributor>",
+        '<link rel="enclosure" href="/a.mp3" type="audio/mpeg"/>',
+        '<link href="/page" type="application/pdf"/>',
+        "<source><title>Wire</title></source>",
+        '<media:thumbnail xmlns:media="http://search.yahoo.com/mrss/" url="/t.jpg"/>',
+    ]
+    parts += draw(st.lists(st.sampled_from(extras), max_size=2, unique=True))
     base = draw(st.sampled_from(["", ' xml:base="http://base.example/a/"', ' xml:base="sub/"']))
     return f"<entry{base}>" + "".join(draw(st.permutations(parts))) + "</entry>"
 
@@ -105,7 +115,9 @@ def document(draw: st.DrawFn) -> bytes:
         doc = (
             '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>{escape(draw(text))}</title><id>{escape(draw(st.sampled_from(LINKS)))}</id>"
-            f"{entries}</feed>"
+            + draw(st.sampled_from(["", '<link rel="self" href="/feed"/>', '<link href="/"/>']))
+            + draw(st.sampled_from(["", "<subtitle>S</subtitle>", "<updated>2024-01-01</updated>"]))
+            + f"{entries}</feed>"
         )
     return doc.encode("utf-8")
 

@@ -26,7 +26,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _looks_like_html = _FeedParserMixin.looks_like_html
 
 # RSS item children read or safely ignored (feedparser keeps them out of the fields used here).
@@ -37,15 +36,20 @@ _RSS_IGNORED = {"category", "comments", "enclosure"} | _MEDIA_IGNORED
 _ATOM_READ = {ATOM + n for n in ("id", "title", "link", "summary", "content", "published")}
 _ATOM_READ |= {ATOM + "updated", ATOM + "author"}
 _ATOM_IGNORED = {ATOM + "category", ATOM + "rights"} | _MEDIA_IGNORED
-_ATOM_TYPES = {"text": "text/plain", "html": "text/html", "text/plain": "text/plain"}
-_ATOM_TYPES["text/html"] = "text/html"
+# an Atom text construct's type attribute -> MIME type (XHTML and other types: unsupported)
+_ATOM_TYPES = {
+    "text": "text/plain",
+    "html": "text/html",
+    "text/plain": "text/plain",
+    "text/html": "text/html",
+}
 _LINK_TYPES = {"html": "text/html", "xhtml": "application/xhtml+xml", "text": "text/plain"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _AMP_REF = re.compile(r"&([A-Za-z0-9_]+);")
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
-# feedparser maps the C1 range to Windows-1252's printable characters (a common mislabelling).
 _URL_CHANGERS = re.compile(r"[\t\r\n\[\];]")  # urlsplit drops these or rejects the host
+# feedparser maps the C1 range to Windows-1252's printable characters (a common mislabelling).
 _C1 = re.compile("[\x80-\x9f]")
 _CP1252 = {c: ch for c in range(0x80, 0xA0) if (ch := bytes([c]).decode("cp1252", errors="ignore"))}
 

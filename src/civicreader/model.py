@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -68,6 +69,16 @@ class Mention:
     in_lead: bool = False
     count: int = 1
     salience: float = 0.0  # 0..1, how central the council is to the item
+
+
+# A mention as stored: (council code, salience, in title, in lead, count). Workers return these
+# rather than Mentions: pickling a Mention with its Council cost ~0.36 ms per 30-item feed, ten
+# times the plain tuples.
+TagRow = tuple[str, float, bool, bool, int]
+
+
+def tag_rows(mentions: Sequence[Mention]) -> list[TagRow]:
+    return [(m.council.code, m.salience, m.in_title, m.in_lead, m.count) for m in mentions]
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,9 +180,7 @@ def parse_feed(
             title, link, version, entries = _feedparser(data, url, content_type)
         except Refused as exc:
             return ParsedFeed("", None, (), False, f"refused: {exc}")
-        except (
-            Exception
-        ) as exc:  # feedparser is tolerant, but hostile bytes must not stop a refresh
+        except Exception as exc:  # hostile bytes must not stop a refresh
             return ParsedFeed("", None, (), False, f"unreadable feed: {exc.__class__.__name__}")
     now = datetime.now(UTC)
     items: dict[str, ParsedItem] = {}

@@ -6,24 +6,15 @@ both cores busy while the event loop keeps fetching.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from civicreader.model import Council, Mention, ParsedItem
+from civicreader.model import Council, Mention, ParsedItem, TagRow, tag_rows
 
 if TYPE_CHECKING:
     from civicreader.parse import ParsedFeed
 
 POOL_THRESHOLD = 4  # fewer feeds than this are parsed in-process: a pool would cost more
 Tags = list[Mention]
-# A mention as stored: (council code, salience, in title, in lead, count). A worker returns
-# these rather than Mentions: pickling a Mention with its Council cost ~0.36 ms per 30-item feed,
-# ten times the plain tuples.
-TagRow = tuple[str, float, bool, bool, int]
-
-
-def tag_rows(mentions: Sequence[Mention]) -> list[TagRow]:
-    return [(m.council.code, m.salience, m.in_title, m.in_lead, m.count) for m in mentions]
 
 
 def tag_item(item: ParsedItem, newsroom: Council | None = None) -> Tags:

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from civicreader.model import Mention, ParsedItem, iso_utc
+from civicreader.model import Mention, ParsedItem, TagRow, iso_utc, tag_rows
 from civicreader.store.database import StoreBase, now_iso
 
 
@@ -19,13 +19,6 @@ class SaveResult:
 
 EXTRACT_BACKLOG = 100  # article pages fetched per feed and refresh, newest first
 EXTRACT_TRIES = 3  # fetches of a page that failed for a passing reason
-
-# (council code, salience, in title, in lead, count): pipeline.TagRow, the form workers return.
-TagRow = tuple[str, float, bool, bool, int]
-
-
-def _rows(mentions: Sequence[Mention]) -> list[TagRow]:
-    return [(m.council.code, m.salience, m.in_title, m.in_lead, m.count) for m in mentions]
 
 
 def _tag_values(
@@ -62,7 +55,7 @@ class ItemsMixin(StoreBase):
 
         An item already extracted from its page keeps that text when only the feed entry changes.
         """
-        return self.save_item_rows(feed_id, items, [_rows(m) for m in tags])
+        return self.save_item_rows(feed_id, items, [tag_rows(m) for m in tags])
 
     def save_item_rows(
         self,
@@ -167,7 +160,7 @@ class ItemsMixin(StoreBase):
                 " extract_note = NULL, extract_retry = NULL, updated_at = ? WHERE id = ?",
                 (text, text, now_iso(), item_id),
             )
-            _insert_tags(conn, item_id, _rows(mentions))
+            _insert_tags(conn, item_id, tag_rows(mentions))
 
         self._write(apply)
 
@@ -197,7 +190,7 @@ class ItemsMixin(StoreBase):
 
         def apply(conn: sqlite3.Connection) -> None:
             for item_id, mentions in batch:
-                _insert_tags(conn, item_id, _rows(mentions))
+                _insert_tags(conn, item_id, tag_rows(mentions))
 
         self._write(apply)
 

@@ -25,11 +25,12 @@ pytestmark = pytest.mark.anyio
 LIFTED = COUNCIL_WATCH[0]["title"]
 
 
-async def test_ctrl_p_palette_jumps_to_a_council(reader: Reader) -> None:
+@pytest.mark.parametrize("key", ["c", "ctrl+p"], ids=["c", "palette"])
+async def test_c_and_the_palette_jump_to_a_council(reader: Reader, key: str) -> None:
     app = reader.app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
+        await pilot.press(key)
         await pilot.pause()
         await pilot.press(*"leeds")
         await pilot.pause(0.4)

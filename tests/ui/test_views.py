@@ -78,20 +78,6 @@ async def test_saved_search_persists(reader: Reader) -> None:
         assert "/ ofsted" in screen_text(again)
 
 
-async def test_c_jumps_to_a_council(reader: Reader) -> None:
-    app = reader.app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await pilot.pause()
-        await pilot.press(*"leeds")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert [r.title for r in app.screen.items.rows] == ["Leeds City Council sets its budget"]
-        assert app.screen.filter.kind == "council"
-
-
 async def test_sidebar_enter_filters_by_council(reader: Reader) -> None:
     app = reader.app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -11,24 +11,33 @@ import html
 import re
 
 _HIDDEN = ("script", "style", "template", "noscript", "svg", "head")
-_OPENERS = tuple(f"<{name}" for name in _HIDDEN)
-_BLOCK = re.compile(
-    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header"
-    r"|footer|pre|hr|dd|dt|figure|figcaption)\b[^<>]*>",
-    re.IGNORECASE,
+_ANY_HIDDEN = re.compile("<(?i:" + "|".join(_HIDDEN) + ")")
+_BLOCK_NAMES = (
+    r"(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header"
+    r"|footer|pre|hr|dd|dt|figure|figcaption)\b[^<>]*>"
 )
+# sre finds a pattern's literal first character fast only when the pattern is case-sensitive
+# (twice as fast here): the case-blind pattern is used only where a tag name may not be lower case.
+_BLOCK = re.compile(r"<\s*/?\s*" + _BLOCK_NAMES)
+_BLOCK_ANY_CASE = re.compile(r"<\s*/?\s*" + _BLOCK_NAMES, re.IGNORECASE)
+_CAPITAL_TAG = re.compile(r"<\s*/?\s*[^a-z\s/!]")  # a capital, or a letter sre folds
 _TAG = re.compile(r"<[^<>]*>")
 # A run of inline space, matched only where it is not already one plain space (a replacement per
 # word made the pass twice as slow).
 _INLINE_SPACE = re.compile(r"(?:[\t\f\v\u00a0]| (?=[ \t\f\v\u00a0]))[ \t\f\v\u00a0]*")
-_BLANKS = re.compile(r"\n{3,}")
+_BREAK = re.compile(r"\n[ \n]*")  # starts with a literal: a fast scan, unlike " ?\n" or "\n{3,}"
+
+
+def _one_break(m: re.Match[str]) -> str:
+    """A run of newlines (and spaces) is a line break, or a paragraph break if it held two."""
+    return "\n\n" if m.group().count("\n", 1) else "\n"
 
 
 def _drop_hidden(text: str) -> str:
     """Remove script/style-like elements with their content, in one linear pass per name."""
-    lower = text.lower()
-    if not any(opener in lower for opener in _OPENERS):
+    if _ANY_HIDDEN.search(text) is None:
         return text
+    lower = text.lower()
     for name in _HIDDEN:
         out: list[str] = []
         pos = 0
@@ -55,15 +64,14 @@ def html_to_plain(value: str) -> str:
     if "<" not in value and "&" not in value:
         return value.strip()
     text = _drop_hidden(value)
-    text = _BLOCK.sub("\n\n", text)
+    block = _BLOCK_ANY_CASE if _CAPITAL_TAG.search(text) else _BLOCK
+    text = block.sub("\n\n", text)
     text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
     # sre tries a pattern at every position, so each pass is guarded by a cheap substring test
     if "  " in text or "\t" in text or "\xa0" in text or "\f" in text or "\v" in text:
         text = _INLINE_SPACE.sub(" ", text)
-    if " \n" in text or "\n " in text:  # runs are single spaces now: no space beside a newline
-        text = text.replace(" \n", "\n").replace("\n ", "\n")
-    if "\n\n\n" in text:
-        text = _BLANKS.sub("\n\n", text)
+    if "\n" in text:  # runs are single spaces now: none before a newline, none after one
+        text = _BREAK.sub(_one_break, text.replace(" \n", "\n"))
     return text.strip()

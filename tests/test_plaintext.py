@@ -1,0 +1,36 @@
+"""HTML bodies become the plain text that is searched and tagged: words, not markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicreader.plaintext import html_to_plain
+
+
+@pytest.mark.parametrize(
+    ("html", "plain"),
+    [
+        ("<p>Budget set.</p>\n<p>Tax up 5%.</p>", "Budget set.\n\nTax up 5%."),
+        ("<P>Budget set.</P><DIV>Tax up.</DIV>", "Budget set.\n\nTax up."),  # capitals
+        ("< p >Budget< / p >Tax", "Budget\n\nTax"),
+        ("Line one<br>Line two", "Line one\n\nLine two"),
+        ("<ul><li>Bins</li><li>Roads</li></ul>", "Bins\n\nRoads"),
+        ("<strong>Essex</strong> County <a href='/x'>Council</a>", "Essex County Council"),
+        (
+            "Cuts &amp; savings &pound;5m &ldquo;now&rdquo; &#8211; done",
+            "Cuts & savings £5m “now” – done",
+        ),
+        ("<b>a</b>\t\tb\xa0\xa0c   d", "a b c d"),
+        ("<b>one</b> \n \n \n two \n three", "one\n\ntwo\nthree"),
+        ("<script>alert(1)</script>Safe<STYLE>p{}</STYLE> text", "Safe text"),
+        ("<head><title>T</title></head>Body", "Body"),
+        ("Plain text, no markup.  ", "Plain text, no markup."),
+        ("", ""),
+    ],
+)
+def test_html_becomes_readable_plain_text(html: str, plain: str) -> None:
+    assert html_to_plain(html) == plain
+
+
+def test_an_unclosed_script_hides_the_rest_not_the_text_before_it() -> None:
+    assert html_to_plain("Kept<script>var x = '<p>lost</p>'") == "Kept"

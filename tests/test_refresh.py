@@ -283,3 +283,22 @@ def test_progress_bar_on_a_terminal_and_a_one_line_summary(
     assert "refreshing" not in err
     code, out = _refresh(config, tmp_path / "c.db")  # stderr not a terminal: no bar
     assert "refreshing" not in out and code == 0
+
+
+def test_a_parsed_feed_survives_the_trip_back_from_a_worker() -> None:
+    """What a worker sends back (plain tuples) is the same feed once unpacked."""
+    import pickle
+
+    from civicreader.parse import parse_feed
+    from civicreader.pipeline import pack_feed, unpack_feed
+
+    feed = (
+        b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>News</title>'
+        b"<link>https://x.gov.uk/</link><item><title>Essex County Council budget</title>"
+        b"<link>/a</link><guid>g1</guid><pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate>"
+        b"<description>&lt;p&gt;Tax &amp;amp; bins&lt;/p&gt;</description></item>"
+        b"<item><title>Second</title><author>press@x.gov.uk</author></item></channel></rss>"
+    )
+    parsed = parse_feed(feed, "https://x.gov.uk/feed.xml")
+    assert len(parsed.items) == 2 and parsed.items[0].text == "Tax & bins"
+    assert unpack_feed(pickle.loads(pickle.dumps(pack_feed(parsed)))) == parsed

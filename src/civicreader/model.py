@@ -99,6 +99,17 @@ class ParsedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What a feed document held: its own title and link, its items, and whether it was a feed."""
+
+    title: str
+    link: str | None
+    items: tuple[ParsedItem, ...]
+    is_feed: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemRow:
     """A stored item as lists and the CLI show it."""
 

@@ -20,7 +20,7 @@ from civicreader.fetch import Fetcher, Limits, Response
 from civicreader.fulltext import fetch_full_texts
 from civicreader.locking import RefreshBusy, refresh_lock
 from civicreader.model import Config, Council, FeedConfig
-from civicreader.pipeline import POOL_THRESHOLD, parse_and_tag_rows
+from civicreader.pipeline import POOL_THRESHOLD, parse_and_tag_rows, unpack_feed
 from civicreader.sanitize import clean_line
 from civicreader.store import FetchRecord, Store, StoreError
 from civicreader.store.database import now_iso, parse_iso
@@ -287,10 +287,11 @@ class _Run:
         newsroom = self.newsrooms.get(feed.url)
         args = (resp.body, resp.final_url, resp.content_type, newsroom)
         if self.pool is None:
-            parsed, tags = await asyncio.to_thread(parse_and_tag_rows, *args)
+            wire, tags = await asyncio.to_thread(parse_and_tag_rows, *args)
         else:
             loop = asyncio.get_running_loop()
-            parsed, tags = await loop.run_in_executor(self.pool, parse_and_tag_rows, *args)
+            wire, tags = await loop.run_in_executor(self.pool, parse_and_tag_rows, *args)
+        parsed = unpack_feed(wire)
         if not parsed.is_feed:
             error = parsed.error or "not a feed"
             self.store.record_fetch(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from civicreader.model import Council, ItemQuery, Mention, ParsedItem
-from civicreader.store import Store, StoreError, fts_query
+from civicreader.store import Store, fts_query
 from civicreader.store.schema import MIGRATIONS
 from civicreader.store.schema import _statements as schema_statements
 
@@ -202,41 +201,3 @@ def test_search_pages_are_newest_first_for_rare_and_common_words(store: Store) -
     unread = store.list_items(ItemQuery(search="museum", unread=True))
     assert [r.title for r in unread] == ["Museum story 2", "Museum story 1"]
     assert store.list_items(ItemQuery(search="zebra")) == []
-
-
-def test_grouped_writes_commit_together_and_a_failed_write_undoes_only_itself(
-    tmp_path: Path,
-) -> None:
-    store = Store(tmp_path / "s.db", councils=COUNCILS.get)
-    other = Store(tmp_path / "s.db", councils=COUNCILS.get)
-    feed = store.ensure_feed("http://x/feed")
-    with store.grouped_writes(3600):
-        store.save_items(feed.id, [item("a", "Alpha budget")], [[mention(BPL, 0.8)]])
-
-        def half_then_fail(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE feeds SET title = 'half-done' WHERE id = ?", (feed.id,))
-            raise sqlite3.OperationalError("database or disk is full")
-
-        with pytest.raises(StoreError):
-            store._write(half_then_fail)
-        store.save_items(feed.id, [item("b", "Beta budget")], [[]])
-        assert other.total_items() == 0  # not committed yet: another reader sees nothing
-    assert other.total_items() == 2  # the group's end commits both stories
-    assert other.conn.execute("SELECT title FROM feeds").fetchall() == [("",)]
-    found = other.list_items(ItemQuery(search="budget"))
-    assert sorted(r.title for r in found) == ["Alpha budget", "Beta budget"]  # both indexed
-    assert [r.title for r in other.list_items(ItemQuery(council="BPL"))] == ["Alpha budget"]
-
-
-def test_an_open_group_is_committed_once_it_is_due(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.db", councils=COUNCILS.get)
-    other = Store(tmp_path / "s.db", councils=COUNCILS.get)
-    feed = store.ensure_feed("http://x/feed")
-    with store.grouped_writes(1.0):
-        store.save_items(feed.id, [item("a", "Alpha")], [[]])
-        store.commit_due()
-        assert other.total_items() == 0  # younger than its limit: still open
-        time.sleep(1.05)
-        store.commit_due()
-        assert other.total_items() == 1
-        assert not store.conn.in_transaction

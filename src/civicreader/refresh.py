@@ -1,6 +1,5 @@
 """Headless refresh: fetch every due feed concurrently, parse and tag in worker processes, and
-store each feed's items whole (a savepoint per feed), committing at least every half second so an
-interrupted refresh loses at most that last half second, which the next refresh fetches again."""
+commit each feed's items in its own transaction so an interrupted refresh loses nothing."""
 
 from __future__ import annotations
 
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
 BACKOFF_BASE = 300.0
 BACKOFF_MAX = 86_400.0
-COMMIT_SECONDS = 0.5  # a refresh commits what it has stored at least this often
 
 
 @dataclass(slots=True)
@@ -368,12 +366,9 @@ def run_refresh(
                 targets = [f for f in config.feeds if f.url in wanted]
             pool = _pool(len(targets), workers, lock_fd)
             try:
-                with store.grouped_writes(COMMIT_SECONDS):
-                    outcomes = asyncio.run(
-                        _run_all(
-                            store, config, targets, pool, progress, cancel, on_moved, bool(only)
-                        )
-                    )
+                outcomes = asyncio.run(
+                    _run_all(store, config, targets, pool, progress, cancel, on_moved, bool(only))
+                )
             finally:
                 if pool is not None:
                     pool.shutdown(wait=True, cancel_futures=True)
@@ -407,22 +402,8 @@ async def _run_all(
             on_moved,
             force,
         )
-        ticker = asyncio.create_task(_commit_every(store, COMMIT_SECONDS / 2))
-        try:
-            await asyncio.gather(*(run.feed(f) for f in targets))
-        finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+        await asyncio.gather(*(run.feed(f) for f in targets))
     return run.outcomes
-
-
-async def _commit_every(store: Store, seconds: float) -> None:
-    """Commit the refresh's open group of writes once it is due, even while no feed is being
-    stored (the network can keep every feed waiting for a while)."""
-    while True:
-        await asyncio.sleep(seconds)
-        store.commit_due()
 
 
 __all__ = ["FeedOutcome", "RefreshBusy", "RefreshReport", "run_refresh"]

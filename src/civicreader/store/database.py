@@ -5,8 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +20,6 @@ CouncilResolver = Callable[[str], Council | None]
 
 BUSY_TIMEOUT_MS = 10_000
 MMAP_BYTES = 1 << 30
-BULK_CACHE_KIB = 32_768
 
 
 class StoreError(Exception):
@@ -81,8 +79,6 @@ class StoreBase:
         self.conn = connect(path)
         self._resolver = councils
         self._council_cache: dict[str, Council | None] = {}
-        self._group_seconds: float | None = None  # set while writes are grouped (a refresh)
-        self._group_began = 0.0
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
@@ -96,19 +92,15 @@ class StoreBase:
         """Let the WAL grow to ~128 MB while this connection writes a refresh, and checkpoint it
         once at the end (``end_bulk_writes``): SQLite's checkpoint every 4 MB copied the same
         index and full-text pages over and over and synced the file each time (~0.5 s of a
-        15,000-item refresh). Each commit is as durable as before."""
+        15,000-item refresh). Each feed's commit is as durable as before."""
         self.conn.execute("PRAGMA wal_autocheckpoint = 32768")
         self.conn.execute("PRAGMA journal_size_limit = 67108864")  # then shrink the WAL file
-        # A group of writes (``grouped_writes``) dirties more pages than SQLite's default 2 MB
-        # cache holds; spilled pages were written to the WAL again at the commit.
-        self.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
     def end_bulk_writes(self) -> None:
         """One checkpoint for the whole refresh (readers in the way just leave it for later)."""
         with contextlib.suppress(sqlite3.Error):  # busy or unwritable: a later write does it
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
-        self.conn.execute("PRAGMA cache_size = -2000")
 
     def close(self) -> None:
         self.conn.close()
@@ -126,43 +118,8 @@ class StoreBase:
             self._council_cache[code] = self._resolver(code)
         return self._council_cache[code]
 
-    @contextlib.contextmanager
-    def grouped_writes(self, seconds: float) -> Iterator[None]:
-        """Commit the writes made inside at most every ``seconds`` rather than one by one.
-
-        Each write still succeeds or fails whole (a savepoint of its own), but the commit, and
-        with it the copy of every page the write touched into the WAL, is shared: a refresh
-        committing each feed alone wrote each index and full-text page to the WAL a dozen
-        times. A crash loses at most the last ``seconds`` of work, which was not yet committed
-        (and so not yet reported as stored); a refresh fetches it again. The caller commits an
-        idle group with ``commit_due``."""
-        self._group_seconds = seconds
-        try:
-            yield
-        finally:
-            self._group_seconds = None
-            self._commit_group()
-
-    def commit_due(self) -> None:
-        """Commit the open group of writes if it is older than the group's limit."""
-        seconds = self._group_seconds
-        if seconds is not None and time.monotonic() - self._group_began >= seconds:
-            self._commit_group()
-
-    def _commit_group(self) -> None:
-        if not self.conn.in_transaction:
-            return
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise StoreError(f"write to {self.path} failed: {exc}") from exc
-
     def _write(self, statements: Callable[[sqlite3.Connection], object]) -> object:
-        """Run ``statements`` in one IMMEDIATE transaction (or, while writes are grouped, one
-        savepoint of the group's transaction); any error rolls it all back."""
-        if self._group_seconds is not None:
-            return self._grouped_write(statements)
+        """Run ``statements`` in one IMMEDIATE transaction; any error rolls it all back."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -177,36 +134,6 @@ class StoreBase:
             self._rollback()
             raise
         return result
-
-    def _grouped_write(self, statements: Callable[[sqlite3.Connection], object]) -> object:
-        if not self.conn.in_transaction:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StoreError(f"database {self.path} is not writable: {exc}") from exc
-            self._group_began = time.monotonic()
-        try:
-            self.conn.execute("SAVEPOINT write")
-            result = statements(self.conn)
-            self.conn.execute("RELEASE write")
-        except sqlite3.Error as exc:
-            self._undo_savepoint()
-            raise StoreError(f"write to {self.path} failed: {exc}") from exc
-        except BaseException:
-            self._undo_savepoint()
-            raise
-        self.commit_due()
-        return result
-
-    def _undo_savepoint(self) -> None:
-        """Undo one grouped write; the group's earlier writes stay (unless SQLite itself ended
-        the transaction, as it may on a full disk)."""
-        if self.conn.in_transaction:
-            try:
-                self.conn.execute("ROLLBACK TO write")
-                self.conn.execute("RELEASE write")
-            except sqlite3.Error:
-                self._rollback()
 
     def _rollback(self) -> None:
         """Roll back if a transaction is still open: SQLite ends it by itself on some errors

@@ -1,4 +1,4 @@
-"""Writing items: each feed's batch whole or not at all, stable identity, read state kept."""
+"""Writing items: one transaction per feed, stable identity, read state kept across updates."""
 
 from __future__ import annotations
 

@@ -158,24 +158,6 @@ async def test_mouse_clicks_choose_views_and_open_stories(reader: Reader) -> Non
         assert app.screen.filter.kind == "council"
 
 
-async def test_zoom_the_article_and_tab_skips_hidden_panes(reader: Reader) -> None:
-    app = reader.app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("tab", "z")
-        assert screen.maximized is screen.article
-        assert LIFTED in screen_text(app) and "All stories" not in screen_text(app)
-        await pilot.press("z")
-        assert screen.maximized is None
-        await pilot.press("h")
-        await pilot.press("shift+tab", "shift+tab", "shift+tab")
-        assert screen.focused is not screen.sidebar
-        assert not screen.sidebar.display
-
-
 async def test_highlight_preview_and_live_unread_counts(reader: Reader) -> None:
     app = reader.app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -98,7 +98,7 @@ async def test_sidebar_enter_filters_by_council(reader: Reader) -> None:
         }
 
 
-async def test_tab_cycles_zoom_and_hide(reader: Reader) -> None:
+async def test_tab_cycles_zoom_and_hide_skipping_hidden_panes(reader: Reader) -> None:
     app = reader.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -108,6 +108,11 @@ async def test_tab_cycles_zoom_and_hide(reader: Reader) -> None:
         assert screen.focused is screen.items
         await pilot.press("tab")
         assert screen.focused is screen.article
+        await pilot.press("z")  # the article alone fills the screen
+        assert screen.maximized is screen.article
+        assert LIFTED in screen_text(app) and "All stories" not in screen_text(app)
+        await pilot.press("z")
+        assert screen.maximized is None
         await pilot.press("tab")
         assert screen.focused.id == "related"
         await pilot.press("tab")
@@ -118,6 +123,8 @@ async def test_tab_cycles_zoom_and_hide(reader: Reader) -> None:
         assert screen.maximized is None
         await pilot.press("h")
         assert not screen.sidebar.display
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")  # a hidden pane takes no focus
+        assert screen.focused is not screen.sidebar
         await pilot.press("v")
         assert not screen.article.display
         await pilot.press("h", "v")

@@ -284,17 +284,22 @@ def test_missing_database_directory_is_created(server: LoopbackServer, setup: Se
     assert invoke(setup.config, db, "refresh").code == 0 and db.exists()
 
 
+def _big_feed(server: LoopbackServer) -> str:
+    """150 stories of ~2.6 KB each: more than the space a full-disk test leaves."""
+    body = "Budget text. " * 200
+    return server.add(
+        "/big.xml",
+        rss([{"title": f"B{i}", "guid": f"b{i}", "description": body} for i in range(150)]),
+    )
+
+
 def test_full_disk_is_a_clear_error_and_loses_nothing(
     server: LoopbackServer, setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     small = server.add("/small.xml", rss([{"title": "Small", "guid": "s"}]))
     setup.write([small])
     assert setup.refresh().code == 0
-    body = "Budget text. " * 200
-    big = server.add(
-        "/big.xml",
-        rss([{"title": f"B{i}", "guid": f"b{i}", "description": body} for i in range(150)]),
-    )
+    big = _big_feed(server)
     setup.write([small, big])
     real_connect = database.connect
 
@@ -332,11 +337,7 @@ def test_a_really_full_disk_is_a_clear_error_and_loses_nothing(
     mounts.tmpfs(disk, 16 * 1024)
     db = disk / "c.db"
     assert _cli_in(mounts, setup, db, "refresh").code == 0
-    body = "Budget text. " * 200
-    big = server.add(
-        "/big.xml",
-        rss([{"title": f"B{i}", "guid": f"b{i}", "description": body} for i in range(150)]),
-    )
+    big = _big_feed(server)
     setup.write([small, big])
     mounts.run(sys.executable, "-c", _FILL, disk, "192", check=True)
     run = _cli_in(mounts, setup, db, "refresh")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import pty
 import re
 import sqlite3
@@ -19,6 +20,8 @@ from click.testing import CliRunner
 from civicreader.cli import cli
 from civicreader.config import load_config
 from civicreader.model import ItemQuery
+from civicreader.parse import parse_feed
+from civicreader.pipeline import pack_feed, unpack_feed
 from civicreader.refresh import run_refresh
 from civicreader.services import Library
 
@@ -287,11 +290,6 @@ def test_progress_bar_on_a_terminal_and_a_one_line_summary(
 
 def test_a_parsed_feed_survives_the_trip_back_from_a_worker() -> None:
     """What a worker sends back (plain tuples) is the same feed once unpacked."""
-    import pickle
-
-    from civicreader.parse import parse_feed
-    from civicreader.pipeline import pack_feed, unpack_feed
-
     feed = (
         b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>News</title>'
         b"<link>https://x.gov.uk/</link><item><title>Essex County Council budget</title>"

@@ -20,7 +20,7 @@ _BLOCK_NAMES = (
 # (twice as fast here): the case-blind pattern is used only where a tag name may not be lower case.
 _BLOCK = re.compile(r"<\s*/?\s*" + _BLOCK_NAMES)
 _BLOCK_ANY_CASE = re.compile(r"<\s*/?\s*" + _BLOCK_NAMES, re.IGNORECASE)
-_CAPITAL_TAG = re.compile(r"<\s*/?\s*[^a-z\s/!]")  # a capital, or a letter sre folds
+_CAPITAL_TAG = re.compile(r"<\s*/?\s*[^a-z\s/!]")  # a name not starting with a-z (e.g. "P", "ſ")
 _TAG = re.compile(r"<[^<>]*>")
 # A run of inline space, matched only where it is not already one plain space (a replacement per
 # word made the pass twice as slow).

@@ -179,6 +179,35 @@ def test_a_version_1_database_migrates_and_stays_searchable(tmp_path: Path) -> N
     assert [r.title for r in store.list_items(ItemQuery(search="library"))] == ["Old library story"]
 
 
+def test_a_refresh_killed_between_index_batches_is_searchable_after(tmp_path: Path) -> None:
+    """A refresh indexes new items for search in batches: items it stored before being killed
+    are found once the database is opened again, with their latest words (an edit made while
+    waiting is what gets indexed), and the index still agrees with the stored text."""
+    from civicreader.store.items import FTS_BATCH
+
+    path = tmp_path / "s.db"
+    refresh = Store(path, councils=COUNCILS.get)
+    refresh.bulk_writes()
+    feed = refresh.ensure_feed("http://x/feed")
+    many = [item(f"m{n}", f"Library story {n}") for n in range(FTS_BATCH + 5)]
+    refresh.save_items(feed.id, many, [[] for _ in many])  # one batch's worth: indexed now
+    assert refresh.count_items(ItemQuery(search="library")) == FTS_BATCH + 5
+    refresh.save_items(feed.id, [item("p", "Pier repairs", "gulls")], [[]])
+    refresh.save_items(feed.id, [item("p", "Pier repairs", "lifeboat")], [[]])  # edited
+    assert refresh.count_items(ItemQuery(search="pier")) == 0  # waiting for its batch
+    refresh.conn.close()  # killed: no end_bulk_writes
+
+    reader = Store(path, councils=COUNCILS.get)
+    assert [r.title for r in reader.list_items(ItemQuery(search="lifeboat"))] == ["Pier repairs"]
+    assert reader.count_items(ItemQuery(search="gulls")) == 0
+    assert reader.count_items(ItemQuery(search="library")) == FTS_BATCH + 5
+    reader.conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+    reader.save_items(feed.id, [item("p", "Pier reopens", "lifeboat")], [[]])  # indexed: edit
+    assert [r.title for r in reader.list_items(ItemQuery(search="reopens"))] == ["Pier reopens"]
+    assert reader.count_items(ItemQuery(search="repairs")) == 0
+    reader.conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+
+
 def test_search_pages_are_newest_first_for_rare_and_common_words(store: Store) -> None:
     """Rare matches are sorted directly, common ones walked off the date index: both give the
     newest first, honour other filters, and a word found nowhere gives nothing."""

@@ -79,6 +79,9 @@ class StoreBase:
         self.conn = connect(path)
         self._resolver = councils
         self._council_cache: dict[str, Council | None] = {}
+        self._bulk = False
+        self._unindexed = 0  # items this connection left in fts_pending
+        self.index_pending()  # after a refresh that was killed between two batches
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
@@ -95,12 +98,40 @@ class StoreBase:
         15,000-item refresh). Each feed's commit is as durable as before."""
         self.conn.execute("PRAGMA wal_autocheckpoint = 32768")
         self.conn.execute("PRAGMA journal_size_limit = 67108864")  # then shrink the WAL file
+        self._bulk = True
 
     def end_bulk_writes(self) -> None:
-        """One checkpoint for the whole refresh (readers in the way just leave it for later)."""
+        """Index what is left for search, then one checkpoint for the whole refresh (readers in
+        the way just leave it for later)."""
+        self._bulk = False
+        self.index_pending()
         with contextlib.suppress(sqlite3.Error):  # busy or unwritable: a later write does it
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+
+    def index_pending(self) -> int:
+        """Add the stored items still waiting in ``fts_pending`` to the search index, reading
+        their current title and text; returns how many. A database that cannot be written
+        (a reader's read-only copy) keeps them for a later writer."""
+        if self.conn.execute("SELECT 1 FROM fts_pending LIMIT 1").fetchone() is None:
+            self._unindexed = 0
+            return 0
+
+        def apply(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO items_fts (rowid, title, text) SELECT i.id, i.title, i.text"
+                " FROM fts_pending p JOIN items i ON i.id = p.id ORDER BY p.id"
+            )
+            conn.execute("DELETE FROM fts_pending")
+            return cur.rowcount
+
+        try:
+            count = self._write(apply)
+        except StoreError:
+            return 0
+        self._unindexed = 0
+        assert isinstance(count, int)
+        return count
 
     def close(self) -> None:
         self.conn.close()

@@ -19,6 +19,10 @@ class SaveResult:
 
 EXTRACT_BACKLOG = 100  # article pages fetched per feed and refresh, newest first
 EXTRACT_TRIES = 3  # fetches of a page that failed for a passing reason
+# New items a refresh indexes for search at a time: FTS5 merges its segments at every commit, so
+# ~1,000 items a batch cost ~0.4 s less per 15,000 than a batch per feed (30 items), and search
+# lags the item list by at most one batch while a refresh runs.
+FTS_BATCH = 1_000
 
 
 def _tag_values(
@@ -141,7 +145,11 @@ class ItemsMixin(StoreBase):
                     tag_values += _tag_values(item_id, rows)
             if tag_values:
                 _write_tags(conn, tag_values)
-            if indexed:  # one statement for the feed's new items (updates go through a trigger)
+            if indexed and self._bulk:  # indexed with the next batch (index_pending)
+                conn.executemany(
+                    "INSERT INTO fts_pending (id) VALUES (?)", [(row[0],) for row in indexed]
+                )
+            elif indexed:  # one statement for the feed's new items (updates: a trigger)
                 conn.executemany(
                     "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)", indexed
                 )
@@ -149,6 +157,10 @@ class ItemsMixin(StoreBase):
 
         result = self._write(apply)
         assert isinstance(result, SaveResult)
+        if self._bulk:
+            self._unindexed += result.new
+            if self._unindexed >= FTS_BATCH:
+                self.index_pending()
         return result
 
     def set_full_text(self, item_id: int, text: str, mentions: Sequence[Mention]) -> None:

@@ -209,6 +209,13 @@ def first_paint(db: Path, runs: int) -> list[float]:
     return list(measure(db, runs)["paint"])
 
 
+def tagger_build() -> str:
+    """Whether the tagger runs compiled (setup.py builds it with mypyc) or as Python source."""
+    probe = "import civicreader.councils.tagger as t; print(t.__file__)"
+    path = subprocess.run([PY, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return "compiled (mypyc)" if path.strip().endswith((".so", ".pyd")) else "Python source"
+
+
 def mb(n: float) -> str:
     return f"{n / 1e6:6.0f} MB"
 
@@ -255,6 +262,7 @@ def main() -> None:
     ):
         root = Path(tmp)
         print(f"{len(urls)} feeds x {args.items} items; {args.runs} runs; newsboat: {use_nb}")
+        print(f"council tagger: {tagger_build()}")
         nb_dir = root / "nb"
         for i in range(args.runs):
             work = root / f"civic{i}"

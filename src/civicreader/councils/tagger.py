@@ -380,8 +380,11 @@ def _spans(gazetteer: Gazetteer, hits: list[_Hit], day: date | None) -> dict[str
     return spans
 
 
-def tag(title: str, text: str, published: date | datetime | str | None = None) -> list[Mention]:
-    """Councils named or meant in an item, most salient first (then by name).
+def tag(
+    title: str | None, text: str | None, published: date | datetime | str | None = None
+) -> list[Mention]:
+    """Councils named or meant in an item, most salient first (then by name); a missing title or
+    text counts as empty.
 
     Positions are offsets into ``f"{title}\\n{text}"``; the lead is the first paragraph of
     ``text`` or its first 300 characters, whichever is shorter.

@@ -24,6 +24,8 @@ from civicreader.plaintext import html_to_plain
         ("<b>one</b> \n \n \n two \n three", "one\n\ntwo\nthree"),
         ("<script>alert(1)</script>Safe<STYLE>p{}</STYLE> text", "Safe text"),
         ("<head><title>T</title></head>Body", "Body"),
+        ("Kept<sCript>x</sCript> too", "Kept too"),  # a hidden element in any case
+        ("<b>Line</b>\n   next\n\n\n\nlast", "Line\nnext\n\nlast"),
         ("Plain text, no markup.  ", "Plain text, no markup."),
         ("", ""),
     ],

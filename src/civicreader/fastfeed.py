@@ -153,7 +153,8 @@ def join_url(base: str | None, uri: str) -> str:
 
 def _join(base: str | None, uri: str) -> str:
     """feedparser's ``_urljoin`` (it folds extra slashes after the scheme)."""
-    uri = _URI_FIXER.sub(r"\1\3", uri)
+    if ":///" in uri:  # the only case the pattern changes: slashes right after "scheme://"
+        uri = _URI_FIXER.sub(r"\1\3", uri)
     try:
         return join_url(base, uri)
     except ValueError:
@@ -164,6 +165,8 @@ def _link_text(el: Any) -> str:
     value = _text(el)
     if value:
         value = _join(el.base, value)
+    if "&" not in value:
+        return value
     return _AMP_REF.sub(r"&\1", value.replace("&amp;", "&"))
 
 

@@ -25,12 +25,14 @@ _TAG = re.compile(r"<[^<>]*>")
 # A run of inline space, matched only where it is not already one plain space (a replacement per
 # word made the pass twice as slow).
 _INLINE_SPACE = re.compile(r"(?:[\t\f\v\u00a0]| (?=[ \t\f\v\u00a0]))[ \t\f\v\u00a0]*")
-_BREAK = re.compile(r"\n[ \n]*")  # starts with a literal: a fast scan, unlike " ?\n" or "\n{3,}"
-
-
-def _one_break(m: re.Match[str]) -> str:
-    """A run of newlines (and spaces) is a line break, or a paragraph break if it held two."""
-    return "\n\n" if m.group().count("\n", 1) else "\n"
+# A run of newlines and spaces is a paragraph break if it holds two newlines, else a line break.
+# Both patterns start with a literal (a fast scan, unlike " ?\n" or "\n{3,}") and replace with
+# a string, not a Python function per run.
+_PARAGRAPH = re.compile(r"\n *\n[ \n]*")
+_LINE = re.compile(r"\n +")
+# Either a tag name not starting with a-z (the block pattern must then ignore case) or a hidden
+# element: one scan finds that a fragment (as most do) has neither.
+_CAPITAL_OR_HIDDEN = re.compile(r"<(?:\s*/?\s*[^a-z\s/!]|(?i:" + "|".join(_HIDDEN) + "))")
 
 
 def _drop_hidden(text: str) -> str:
@@ -63,8 +65,10 @@ def html_to_plain(value: str) -> str:
         return ""
     if "<" not in value and "&" not in value:
         return value.strip()
-    text = _drop_hidden(value)
-    block = _BLOCK_ANY_CASE if _CAPITAL_TAG.search(text) else _BLOCK
+    text, block = value, _BLOCK
+    if _CAPITAL_OR_HIDDEN.search(value):
+        text = _drop_hidden(value)
+        block = _BLOCK_ANY_CASE if _CAPITAL_TAG.search(text) else _BLOCK
     text = block.sub("\n\n", text)
     text = _TAG.sub("", text)
     if "&" in text:
@@ -73,5 +77,7 @@ def html_to_plain(value: str) -> str:
     if "  " in text or "\t" in text or "\xa0" in text or "\f" in text or "\v" in text:
         text = _INLINE_SPACE.sub(" ", text)
     if "\n" in text:  # runs are single spaces now: none before a newline, none after one
-        text = _BREAK.sub(_one_break, text.replace(" \n", "\n"))
+        text = _PARAGRAPH.sub("\n\n", text.replace(" \n", "\n"))
+        if "\n " in text:
+            text = _LINE.sub("\n", text)
     return text.strip()

@@ -300,3 +300,47 @@ def test_a_parsed_feed_survives_the_trip_back_from_a_worker() -> None:
     parsed = parse_feed(feed, "https://x.gov.uk/feed.xml")
     assert len(parsed.items) == 2 and parsed.items[0].text == "Tax & bins"
     assert unpack_feed(pickle.loads(pickle.dumps(pack_feed(parsed)))) == parsed
+
+
+CAPTURED_STDERR_REFRESH = """
+import sys, threading
+from pathlib import Path
+from civicreader.config import load_config
+from civicreader.refresh import run_refresh
+
+class Captured:  # what a TUI puts in sys.stderr: writable, with no descriptor behind it
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+config = load_config(Path(sys.argv[1]))
+result = {}
+def work():
+    result["report"] = run_refresh(config, sys.argv[2], workers=2)
+sys.stderr = Captured()
+thread = threading.Thread(target=work)  # another thread running: the pool uses forkserver
+thread.start()
+thread.join()
+sys.stdout.write(result["report"].summary())
+"""
+
+
+def test_a_pooled_refresh_works_while_stderr_is_captured(server, tmp_path: Path) -> None:
+    """The reader refreshes from a worker thread while Textual holds stderr (fileno -1): the
+    process pool still starts and every feed is stored."""
+    urls = [
+        server.add(f"/p{n}.xml", rss([{"title": f"Pool story {n}", "guid": f"p{n}"}]))
+        for n in range(5)
+    ]
+    config = write_config(tmp_path / "feeds.toml", urls)
+    db = tmp_path / "c.db"
+    run = subprocess.run(
+        [sys.executable, "-c", CAPTURED_STDERR_REFRESH, str(config), str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("5 ok") and "5 new" in run.stdout
+    titles = {r[0] for r in sqlite3.connect(db).execute("SELECT title FROM items")}
+    assert titles == {f"Pool story {n}" for n in range(5)}

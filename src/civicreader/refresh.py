@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -136,6 +137,26 @@ def _worker_init(inherited_lock: int | None) -> None:
     threading.Thread(target=watch, name="civicreader-orphan-watch", daemon=True).start()
 
 
+def _start_resource_tracker() -> None:
+    """multiprocessing spawns its resource tracker (which a forkserver pool needs) with
+    ``sys.stderr.fileno()``; under a TUI that captures stderr that is -1, and every pool would
+    fail ("bad value(s) in fds_to_keep"). Start it against the process's own stderr instead."""
+    try:
+        usable = sys.stderr is None or sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = True  # no descriptor at all: the tracker starts without one
+    if usable:
+        return
+    from multiprocessing import resource_tracker
+
+    captured = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
+
+
 def _pool(n_feeds: int, workers: int | None, lock_fd: int | None = None) -> Executor | None:
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or n_feeds < POOL_THRESHOLD:
@@ -145,6 +166,8 @@ def _pool(n_feeds: int, workers: int | None, lock_fd: int | None = None) -> Exec
 
     # fork is fastest, but forking a process that runs other threads (the TUI) is unsafe.
     method = "fork" if threading.active_count() == 1 else "forkserver"
+    if method == "forkserver":
+        _start_resource_tracker()
     inherited = lock_fd if method == "fork" else None  # forkserver children inherit no fds
     return ProcessPoolExecutor(
         max_workers=count,

@@ -6,9 +6,11 @@ for callers, so neither the CLI nor the UI ever sees SQL or register internals.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from civicreader.model import (
     Article,
@@ -22,6 +24,9 @@ from civicreader.model import (
 from civicreader.readable import html_to_markdown
 from civicreader.sanitize import clean_text
 from civicreader.store import Store
+
+if TYPE_CHECKING:
+    from civicreader.refresh import Progress, RefreshReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +118,19 @@ class Library:
 
     def set_setting(self, key: str, value: str) -> None:
         self.store.set_meta(f"ui.{key}", value)
+
+
+def refresh(
+    config: Config,
+    db_path: Path | str,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> RefreshReport:
+    """Refresh every enabled feed (the reader's ``r`` and timer); raises RefreshBusy when
+    another refresh holds the database. The engine is imported on first use."""
+    from civicreader.refresh import run_refresh
+
+    return run_refresh(config, db_path, progress=progress, cancel=cancel)
 
 
 def retag(db_path: Path | str, batch: int = 2_000) -> int:

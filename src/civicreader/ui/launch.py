@@ -20,28 +20,9 @@ def initial_state(db_path: Path) -> tuple[Position, list[str], str | None]:
         )
 
 
-def prepare_refresh_pool(config: Config) -> None:
-    """Start multiprocessing's resource tracker while stderr is still the real one.
-
-    A refresh of many feeds parses them in a process pool, and the tracker it needs is spawned
-    with ``sys.stderr.fileno()``; once Textual runs, stderr is its capture object, whose fileno
-    is -1, so starting the pool there fails ("bad value(s) in fds_to_keep") and no feed would
-    ever be refreshed from the reader. Cheap: the tracker is one small process, started once.
-    """
-    import os
-
-    from civicreader.pipeline import POOL_THRESHOLD
-
-    if len(config.feeds) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
-
-
 def build_app(db_path: Path, config: Config, auto_refresh: bool = True):  # type: ignore[no-untyped-def]
     from civicreader.ui.app import CivicReaderApp
 
-    prepare_refresh_pool(config)
     position, searches, theme = initial_state(db_path)
     return CivicReaderApp(
         db_path,

@@ -62,10 +62,10 @@ class RefreshMixin(Screen[None]):
             self.post_message(RefreshProgress(outcome, done, total))
 
         def work() -> None:
-            from civicreader.refresh import run_refresh  # the engine loads on first refresh
+            from civicreader import services
 
             try:
-                report = run_refresh(config, db_path, progress=progress, cancel=cancel)
+                report = services.refresh(config, db_path, progress=progress, cancel=cancel)
             except RefreshBusy:
                 self.post_message(
                     RefreshFinished(

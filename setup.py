@@ -9,7 +9,7 @@ source changed since the build loads the source instead of the stale compiled co
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -17,22 +17,30 @@ from setuptools import setup
 
 HERE = Path(__file__).parent
 COUNCILS = HERE / "src" / "civicreader" / "councils"
-COMPILED = ("tagger_words", "tagger")  # the package's __init__ lists the same modules
+
+
+def _compiled_module():  # councils/compiled.py, by path: the package itself is not importable yet
+    spec = importlib.util.spec_from_file_location("_civicreader_compiled", COUNCILS / "compiled.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _extensions() -> list:
+    compiled = _compiled_module()
     if os.environ.get("CIVICREADER_PURE") == "1":
-        for built in [*COUNCILS.glob("tagger*.so"), COUNCILS / "compiled.sha1"]:
+        for built in [*COUNCILS.glob("tagger*.so"), COUNCILS / compiled.DIGEST_FILE]:
             built.unlink(missing_ok=True)  # an editable checkout's earlier compiled build
         return []
     try:
         from mypyc.build import mypycify
     except ImportError:
         return []
-    sources = [COUNCILS / f"{name}.py" for name in COMPILED]
-    digest = hashlib.sha1(b"".join(path.read_bytes() for path in sources)).hexdigest()
-    (COUNCILS / "compiled.sha1").write_text(digest + "\n", encoding="ascii")
-    extensions = mypycify([str(path.relative_to(HERE)) for path in sources], opt_level="3")
+    digest = compiled.source_digest(COUNCILS)
+    (COUNCILS / compiled.DIGEST_FILE).write_text(digest + "\n", encoding="ascii")
+    sources = [str((COUNCILS / f"{name}.py").relative_to(HERE)) for name in compiled.COMPILED]
+    extensions = mypycify(sources, opt_level="3")
     for extension in extensions:
         extension.optional = True  # a failed compile leaves the Python modules in use
     return extensions

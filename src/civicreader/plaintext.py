@@ -11,7 +11,8 @@ import html
 import re
 
 _HIDDEN = ("script", "style", "template", "noscript", "svg", "head")
-_ANY_HIDDEN = re.compile("<(?i:" + "|".join(_HIDDEN) + ")")
+_HIDDEN_NAME = "(?i:" + "|".join(_HIDDEN) + ")"
+_ANY_HIDDEN = re.compile("<" + _HIDDEN_NAME)
 _BLOCK_NAMES = (
     r"(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header"
     r"|footer|pre|hr|dd|dt|figure|figcaption)\b[^<>]*>"
@@ -20,7 +21,8 @@ _BLOCK_NAMES = (
 # (twice as fast here): the case-blind pattern is used only where a tag name may not be lower case.
 _BLOCK = re.compile(r"<\s*/?\s*" + _BLOCK_NAMES)
 _BLOCK_ANY_CASE = re.compile(r"<\s*/?\s*" + _BLOCK_NAMES, re.IGNORECASE)
-_CAPITAL_TAG = re.compile(r"<\s*/?\s*[^a-z\s/!]")  # a name not starting with a-z (e.g. "P", "ſ")
+_CAPITAL_NAME = r"\s*/?\s*[^a-z\s/!]"  # a tag name not starting with a-z (e.g. "P", "ſ")
+_CAPITAL_TAG = re.compile("<" + _CAPITAL_NAME)
 _TAG = re.compile(r"<[^<>]*>")
 # A run of inline space, matched only where it is not already one plain space (a replacement per
 # word made the pass twice as slow).
@@ -32,7 +34,7 @@ _PARAGRAPH = re.compile(r"\n *\n[ \n]*")
 _LINE = re.compile(r"\n +")
 # Either a tag name not starting with a-z (the block pattern must then ignore case) or a hidden
 # element: one scan finds that a fragment (as most do) has neither.
-_CAPITAL_OR_HIDDEN = re.compile(r"<(?:\s*/?\s*[^a-z\s/!]|(?i:" + "|".join(_HIDDEN) + "))")
+_CAPITAL_OR_HIDDEN = re.compile(f"<(?:{_CAPITAL_NAME}|{_HIDDEN_NAME})")
 
 
 def _drop_hidden(text: str) -> str:

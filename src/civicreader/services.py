@@ -6,7 +6,6 @@ for callers, so neither the CLI nor the UI ever sees SQL or register internals.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,8 @@ from civicreader.sanitize import clean_text
 from civicreader.store import Store
 
 if TYPE_CHECKING:
+    import threading
+
     from civicreader.refresh import Progress, RefreshReport
 
 

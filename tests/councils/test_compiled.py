@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import civicreader
-from civicreader.councils import COMPILED, compiled_is_stale
+from civicreader.councils import compiled_is_stale
+from civicreader.councils.compiled import COMPILED, DIGEST_FILE, source_digest
 
 PACKAGE = Path(civicreader.__file__).parent
 PROBE = (
@@ -23,8 +23,7 @@ def _fake_build(folder: Path) -> None:
     for name in COMPILED:
         (folder / f"{name}.py").write_text(f"# {name}\n", encoding="utf-8")
         (folder / f"{name}.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
-    sources = b"".join((folder / f"{name}.py").read_bytes() for name in COMPILED)
-    (folder / "compiled.sha1").write_text(hashlib.sha1(sources).hexdigest(), encoding="ascii")
+    (folder / DIGEST_FILE).write_text(source_digest(folder), encoding="ascii")
 
 
 def test_a_build_is_stale_once_either_source_changes(tmp_path: Path) -> None:

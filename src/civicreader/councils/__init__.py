@@ -7,12 +7,12 @@ loaded from source (they call each other directly when compiled, so it is both o
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import sys
 from pathlib import Path
 
-COMPILED = ("tagger_words", "tagger")
+from civicreader.councils.compiled import COMPILED, DIGEST_FILE, source_digest
+
 _HERE = Path(__file__).parent
 
 
@@ -21,11 +21,9 @@ def compiled_is_stale(folder: Path = _HERE) -> bool:
     if not any(folder.glob("tagger*.so")) and not any(folder.glob("tagger*.pyd")):
         return False
     try:
-        built = (folder / "compiled.sha1").read_text(encoding="ascii").strip()
-        sources = b"".join((folder / f"{name}.py").read_bytes() for name in COMPILED)
+        return (folder / DIGEST_FILE).read_text(encoding="ascii").strip() != source_digest(folder)
     except OSError:
         return False  # an install without the sources: the compiled modules are all there is
-    return hashlib.sha1(sources).hexdigest() != built
 
 
 def _load_sources() -> None:

@@ -1,5 +1,7 @@
 """Headless refresh: fetch every due feed concurrently, parse and tag in worker processes, and
-commit each feed's items in its own transaction so an interrupted refresh loses nothing."""
+commit the writes in groups of feeds a fraction of a second apart (each feed's items with its
+fetch state), so an interrupted refresh loses nothing stored before and the feeds of its last
+moment are simply fetched again by the next one."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from civicreader.model import Config, Council, FeedConfig
 from civicreader.pipeline import POOL_THRESHOLD, parse_and_tag_rows, unpack_feed
 from civicreader.sanitize import clean_line
 from civicreader.store import FetchRecord, Store, StoreError
-from civicreader.store.database import now_iso, parse_iso
+from civicreader.store.database import GROUP_SECONDS, now_iso, parse_iso
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -382,6 +384,7 @@ def run_refresh(
         store = Store(db_path)
         try:
             store.bulk_writes()
+            store.group_writes()
             store.sync_feeds(config.feeds)
             targets = [f for f in config.feeds if f.enabled]
             if only:
@@ -392,6 +395,10 @@ def run_refresh(
                 outcomes = asyncio.run(
                     _run_all(store, config, targets, pool, progress, cancel, on_moved, bool(only))
                 )
+            except BaseException:  # stopped early (Ctrl-C, a store error): keep whole writes
+                with contextlib.suppress(StoreError):
+                    store.commit_group()
+                raise
             finally:
                 if pool is not None:
                     pool.shutdown(wait=True, cancel_futures=True)
@@ -425,8 +432,22 @@ async def _run_all(
             on_moved,
             force,
         )
-        await asyncio.gather(*(run.feed(f) for f in targets))
+        flusher = asyncio.create_task(_commit_idle_writes(store))
+        try:
+            await asyncio.gather(*(run.feed(f) for f in targets))
+        finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher  # raises the StoreError of a failed idle commit
     return run.outcomes
+
+
+async def _commit_idle_writes(store: Store) -> None:
+    """Commit a group of writes that has waited GROUP_SECONDS while feeds are still coming in
+    (slow servers), so readers are never kept from new stories or the write lock for long."""
+    while True:
+        await asyncio.sleep(GROUP_SECONDS / 2)
+        store.commit_group(older_than=GROUP_SECONDS)
 
 
 __all__ = ["FeedOutcome", "RefreshBusy", "RefreshReport", "run_refresh"]

@@ -186,3 +186,64 @@ def test_threads_parsing_at_once_get_the_same_items() -> None:
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(lambda doc: parse_feed(doc[1], doc[0]), docs))
     assert got == expected
+
+
+def _cdata_feed(description: str, head: str = "", tail: str = "") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>{head}<rss version="2.0"><channel><title>T</title>'
+        f"<item><title>A &#8211; b</title><guid>g1</guid><description>{description}</description>"
+        f"</item><item><title>Second</title><guid>g2</guid>"
+        f"<description><![CDATA[<p>two</p>]]></description></item></channel></rss>{tail}"
+    ).encode("utf-8", "surrogatepass")
+
+
+CDATA_CASES = {
+    "plain": "<![CDATA[<p>Budget &amp; cuts</p>]]>",
+    "line-ends": "<![CDATA[one\r\ntwo\rthree\n]]>",
+    "text-around": "  before <![CDATA[<b>x</b>]]> after ",
+    "two-sections": "<![CDATA[a]]>&amp;<![CDATA[b]]>",
+    "opener-inside": "<![CDATA[x <![CDATA[ y <!-- z -->]]>",
+    "brackets-inside": "<![CDATA[a ]] b ]> c]]>",
+    "empty": "<![CDATA[]]>",
+    "non-ascii": "<![CDATA[Café £4m “quoted” \u00a0 ✓]]>",
+    "marker-inside": "<![CDATA[private \ue000 use]]>",
+    "marker-reference": "&#xE000;0&#xe000; <![CDATA[x]]>",
+    "marker-decimal": "&#57344;0&#57344; <![CDATA[x]]>",
+    "control-inside": "<![CDATA[bell \x07 ring]]>",
+    "nonchar-inside": "<![CDATA[bad \uffff]]>",
+    "surrogate-inside": "<![CDATA[bad \udc80]]>",
+    "unclosed": "<![CDATA[never closed",
+    "close-outside": "text ]]> here",
+    "cdata-in-comment": "<!-- <![CDATA[ --> real <![CDATA[x]]>",
+}
+
+
+@pytest.mark.parametrize("case", CDATA_CASES)
+def test_cdata_lifted_out_reads_as_lxml_reads_it(case: str, monkeypatch) -> None:
+    """CDATA sections are cut out before lxml parses (it reads them slowly) and put back in
+    its text: whatever a document holds, the result is what lxml gives reading them itself,
+    including refusing a document it refuses."""
+    from civicreader import fastfeed
+
+    documents = [
+        _cdata_feed(CDATA_CASES[case]),
+        _cdata_feed(CDATA_CASES[case], head="<?pi <![CDATA[ ?>"),
+        _cdata_feed(CDATA_CASES[case], tail="<!-- ]]> -->"),
+    ]
+    lifted = [read_fast(doc, BASE, None) for doc in documents]
+    monkeypatch.setattr(fastfeed, "_lift_cdata", lambda data: None)
+    assert lifted == [read_fast(doc, BASE, None) for doc in documents]
+
+
+def test_cdata_bodies_are_lifted_and_read_whole() -> None:
+    from civicreader.fastfeed import _lift_cdata
+
+    doc = _cdata_feed(CDATA_CASES["line-ends"])
+    lifted = _lift_cdata(doc)
+    assert lifted is not None and lifted[1] == ["one\ntwo\nthree\n", "<p>two</p>"]
+    assert b"one" not in lifted[0]
+    item = read_fast(doc, BASE, None)
+    assert item is not None and item.entries[0]["summary"] == "one\ntwo\nthree"
+    for case in ("marker-inside", "marker-reference", "control-inside", "cdata-in-comment"):
+        assert _lift_cdata(_cdata_feed(CDATA_CASES[case])) is None, case
+    assert _lift_cdata(b"<a><![CDATA[never closed</a>") is None

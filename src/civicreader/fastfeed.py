@@ -68,7 +68,7 @@ class FastDoc:
 
 
 _LOCAL = threading.local()  # an lxml parser must not be shared by threads (small refreshes
-# parse in several threads at once)
+# parse in several threads at once); nor the CDATA sections of the document being read
 
 
 def _parser() -> Any:
@@ -90,21 +90,86 @@ def read_fast(data: bytes, url: str, content_type: str | None) -> FastDoc | None
     """The document's entries if it is a plain RSS 2.0 / Atom 1.0 feed, else None."""
     if not _plain_utf8(data, content_type):
         return None
+    lifted = _lift_cdata(data)
+    if lifted is not None:
+        data, _LOCAL.sections = lifted
     try:
         root = etree.fromstring(data, _parser(), base_url=url)
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-    info = root.getroottree().docinfo
-    if info.doctype or (info.encoding or "UTF-8").upper() not in ("UTF-8", "UTF8"):
-        return None
-    try:
+        info = root.getroottree().docinfo
+        if info.doctype or (info.encoding or "UTF-8").upper() not in ("UTF-8", "UTF8"):
+            return None
         if root.tag == "rss" and (root.get("version") or "2.0").startswith(("2", "0.9")):
             return _rss(root)
         if root.tag == ATOM + "feed":
             return _atom(root)
-    except _Unsupported:
+    except (etree.XMLSyntaxError, ValueError, _Unsupported):
         return None
+    finally:
+        _LOCAL.sections = None
     return None
+
+
+_CDATA_OPEN, _CDATA_CLOSE = b"<![CDATA[", b"]]>"
+_MARK = "\ue000"  # private use: stands for a lifted CDATA section in the parsed text
+_MARK_BYTES = _MARK.encode()
+_MARK_REF = re.compile(rb"&#(?:[xX]0*[eE]000|0*57344);")  # the marker as a character reference
+# C0 controls XML forbids, one by one: 29 memchr scans beat one bytes.translate 3x
+_NOT_XML = tuple(bytes([c]) for c in range(32) if c not in (9, 10, 13))
+_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+_MAX_SECTION = 9_000_000  # libxml2 refuses CDATA over 10 MB without huge_tree: it decides
+
+
+def _lift_cdata(data: bytes) -> tuple[bytes, list[str]] | None:
+    """The document with each CDATA section's content replaced by a numbered marker, and those
+    contents decoded, or None to let lxml read the document as it is.
+
+    libxml2 reads CDATA a character at a time (~60 instructions a byte: most of its parse of
+    a feed with HTML bodies); finding and decoding the same bytes here costs a fraction of
+    that. The document is lifted only where lxml would read exactly these contents: every
+    ``<!`` opens a CDATA section (no comment, which could hold an opener that starts none) and
+    every section is closed, no processing instruction but the XML declaration, no marker
+    already present (nor as a character reference), valid UTF-8 and no character XML forbids
+    in the sections (lxml checks the rest). Line ends are normalised as the XML parser would."""
+    if (data.find(0xEE) >= 0 and _MARK_BYTES in data) or any(c in data for c in _NOT_XML):
+        return None
+    if data.find(0xEF) >= 0 and any(n in data for n in _NONCHARACTERS):
+        return None
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    first_pi = data.find(b"<?")
+    if first_pi >= 0 and (first_pi != start or data.find(b"<?", first_pi + 2) >= 0):
+        return None  # more than the XML declaration
+    pieces: list[bytes] = []
+    sections: list[str] = []
+    pos = 0
+    while (open_at := data.find(b"<!", pos)) >= 0:
+        if not data.startswith(_CDATA_OPEN, open_at):
+            return None
+        body = open_at + len(_CDATA_OPEN)
+        close_at = data.find(_CDATA_CLOSE, body)
+        if close_at < 0 or close_at - body > _MAX_SECTION:
+            return None
+        try:
+            text = data[body:close_at].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        pieces += (data[pos:body], b"%s%d%s" % (_MARK_BYTES, len(sections), _MARK_BYTES))
+        sections.append(text)
+        pos = close_at
+    if not sections:
+        return None
+    pieces.append(data[pos:])
+    lifted = b"".join(pieces)
+    if b"&#" in lifted and _MARK_REF.search(lifted):
+        return None  # a reference outside the sections would read as a marker
+    return lifted, sections
+
+
+def _unlift(text: str, sections: list[str]) -> str:
+    parts = text.split(_MARK)
+    parts[1::2] = [sections[int(n)] for n in parts[1::2]]
+    return "".join(parts)
 
 
 def _plain_utf8(data: bytes, content_type: str | None) -> bool:
@@ -134,7 +199,11 @@ def _text(el: Any) -> str:
     """An element's character data, as feedparser collects it (markup as elements: unsupported)."""
     if len(el):
         raise _Unsupported
-    return _repair((el.text or "").strip())
+    text = el.text or ""
+    sections = getattr(_LOCAL, "sections", None)
+    if sections is not None and _MARK in text:
+        text = _unlift(text, sections)
+    return _repair(text.strip())
 
 
 def join_url(base: str | None, uri: str) -> str:

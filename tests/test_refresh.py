@@ -447,3 +447,34 @@ def test_a_failing_write_rolls_back_its_group_and_stops_the_refresh(
     monkeypatch.setattr(ItemsMixin, "save_item_rows", real)
     again = run_refresh(config, db)
     assert (again.new, again.failed) == (16, 0)
+
+
+def test_workers_started_early_are_used_and_always_shut_down(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """The command line forks the parsing workers before its own imports (they warm up
+    meanwhile); the refresh uses them and shuts them down, also when it cannot start."""
+    import pytest
+
+    from civicreader.locking import refresh_lock
+    from civicreader.refresh import RefreshBusy
+    from civicreader.workers import start_pool
+
+    urls = [server.add(f"/p{n}.xml", rss(_items(3, f"p{n}"))) for n in range(6)]
+    config = load_config(write_config(tmp_path / "feeds.toml", urls, SETTINGS))
+    db = tmp_path / "c.db"
+    busy_pool = start_pool(6, workers=2, warm=True)
+    assert busy_pool is not None
+    with refresh_lock(db), pytest.raises(RefreshBusy):
+        run_refresh(config, db, pool=busy_pool)
+    with pytest.raises(RuntimeError, match="shutdown"):
+        busy_pool.submit(int)
+    pool = start_pool(6, workers=2, warm=True)
+    assert pool is not None
+    pids = set(pool.submit(os.getpid).result() for _ in range(4))
+    report = run_refresh(config, db, pool=pool)
+    assert (report.new, report.failed) == (18, 0)
+    with pytest.raises(RuntimeError, match="shutdown"):
+        pool.submit(int)
+    assert pids and all(not Path(f"/proc/{pid}").exists() for pid in pids)
+    assert start_pool(3, warm=True) is None  # a few feeds are parsed in-process

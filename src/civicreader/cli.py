@@ -56,15 +56,19 @@ def refresh(obj: Context, feeds: tuple[str, ...], as_json: bool, quiet: bool) ->
     error, 75 another refresh is running on this database.
     """
     from civicreader.config import ConfigError, set_feed_url
-    from civicreader.progress import progress_reporter
-    from civicreader.refresh import RefreshBusy, run_refresh
-    from civicreader.store import StoreError
+    from civicreader.workers import start_pool
 
     config = obj.load()
     known = {f.url for f in config.feeds}
     for url in feeds:
         if url not in known:
             fail(f"--feed {url}: not in {obj.config_path} (add it with 'civicreader feeds add')")
+    # The parsing workers fork now and load the parser while this process imports the rest.
+    pool = start_pool(len(feeds) if feeds else sum(f.enabled for f in config.feeds), warm=True)
+    from civicreader.progress import progress_reporter
+    from civicreader.refresh import RefreshBusy, run_refresh
+    from civicreader.store import StoreError
+
     config_path = obj.config_path
 
     def moved(old: str, new: str) -> None:
@@ -79,7 +83,9 @@ def refresh(obj: Context, feeds: tuple[str, ...], as_json: bool, quiet: bool) ->
     show_bar = not (as_json or quiet) and sys.stderr.isatty()
     try:
         with progress_reporter(show_bar) as progress:
-            report = run_refresh(config, obj.db_path, feeds or None, progress, on_moved=moved)
+            report = run_refresh(
+                config, obj.db_path, feeds or None, progress, on_moved=moved, pool=pool
+            )
     except RefreshBusy as exc:
         fail(str(exc), EXIT_BUSY)
     except StoreError as exc:

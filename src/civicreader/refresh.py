@@ -8,10 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import os
-import sys
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,10 +19,11 @@ from civicreader.fetch import Fetcher, Limits, Response
 from civicreader.fulltext import fetch_full_texts
 from civicreader.locking import RefreshBusy, refresh_lock
 from civicreader.model import Config, Council, FeedConfig
-from civicreader.pipeline import POOL_THRESHOLD, parse_and_tag_rows, unpack_feed
+from civicreader.pipeline import parse_and_tag_rows, unpack_feed
 from civicreader.sanitize import clean_line
 from civicreader.store import FetchRecord, Store, StoreError
 from civicreader.store.database import GROUP_SECONDS, now_iso, parse_iso
+from civicreader.workers import start_pool
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -118,65 +116,6 @@ def backoff_until(failures: int, retry_after: float | None) -> str:
     if retry_after is not None:
         delay = max(delay, retry_after)
     return (datetime.now(UTC) + timedelta(seconds=delay)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _worker_init(inherited_lock: int | None) -> None:
-    """Pool worker set-up: let go of the refresh lock and die with the process that made us.
-
-    A forked worker shares the lock's open file; after a kill -9 of the refresh, its workers
-    (blocked on their queue forever) held the lock and every later refresh exited 75.
-    """
-    if inherited_lock is not None:
-        with contextlib.suppress(OSError):
-            os.close(inherited_lock)
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="civicreader-orphan-watch", daemon=True).start()
-
-
-def _start_resource_tracker() -> None:
-    """multiprocessing spawns its resource tracker (which a forkserver pool needs) with
-    ``sys.stderr.fileno()``; under a TUI that captures stderr that is -1, and every pool would
-    fail ("bad value(s) in fds_to_keep"). Start it against the process's own stderr instead."""
-    try:
-        usable = sys.stderr is None or sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = True  # no descriptor at all: the tracker starts without one
-    if usable:
-        return
-    from multiprocessing import resource_tracker
-
-    captured = sys.stderr
-    sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = captured
-
-
-def _pool(n_feeds: int, workers: int | None, lock_fd: int | None = None) -> Executor | None:
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or n_feeds < POOL_THRESHOLD:
-        return None
-    from concurrent.futures import ProcessPoolExecutor  # not imported by a warm refresh's start
-    from multiprocessing import get_context
-
-    # fork is fastest, but forking a process that runs other threads (the TUI) is unsafe.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    if method == "forkserver":
-        _start_resource_tracker()
-    inherited = lock_fd if method == "fork" else None  # forkserver children inherit no fds
-    return ProcessPoolExecutor(
-        max_workers=count,
-        mp_context=get_context(method),
-        initializer=_worker_init,
-        initargs=(inherited,),
-    )
 
 
 class _Run:
@@ -377,9 +316,33 @@ def run_refresh(
     cancel: threading.Event | None = None,
     workers: int | None = None,
     on_moved: Callable[[str, str], None] | None = None,
+    pool: Executor | None = None,
 ) -> RefreshReport:
-    """Refresh the enabled feeds (or just ``only``); raises RefreshBusy if another is running."""
+    """Refresh the enabled feeds (or just ``only``); raises RefreshBusy if another is running.
+
+    ``pool``: parsing workers the caller started early (``workers.start_pool``), which this
+    refresh uses and shuts down; otherwise it starts its own if there are enough feeds."""
     started = datetime.now(UTC)
+    try:
+        outcomes = _locked_refresh(config, db_path, only, progress, cancel, workers, on_moved, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    order = {f.url: i for i, f in enumerate(config.feeds)}
+    outcomes.sort(key=lambda o: order.get(o.url, len(order)))
+    return RefreshReport(outcomes, (datetime.now(UTC) - started).total_seconds())
+
+
+def _locked_refresh(
+    config: Config,
+    db_path: Path | str,
+    only: Sequence[str] | None,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+    workers: int | None,
+    on_moved: Callable[[str, str], None] | None,
+    given: Executor | None,
+) -> list[FeedOutcome]:
     with refresh_lock(db_path) as lock_fd:
         store = Store(db_path)
         try:
@@ -390,7 +353,7 @@ def run_refresh(
             if only:
                 wanted = set(only)
                 targets = [f for f in config.feeds if f.url in wanted]
-            pool = _pool(len(targets), workers, lock_fd)
+            pool = given if given is not None else start_pool(len(targets), workers, lock_fd)
             try:
                 outcomes = asyncio.run(
                     _run_all(store, config, targets, pool, progress, cancel, on_moved, bool(only))
@@ -400,14 +363,12 @@ def run_refresh(
                     store.commit_group()
                 raise
             finally:
-                if pool is not None:
+                if pool is not None and pool is not given:
                     pool.shutdown(wait=True, cancel_futures=True)
             store.end_bulk_writes()
         finally:
             store.close()
-    order = {f.url: i for i, f in enumerate(config.feeds)}
-    outcomes.sort(key=lambda o: order.get(o.url, len(order)))
-    return RefreshReport(outcomes, (datetime.now(UTC) - started).total_seconds())
+    return outcomes
 
 
 async def _run_all(

@@ -49,26 +49,38 @@ def _terms(text: str) -> list[str]:
     return [w[:6] for w in _WORD.findall(text.lower()) if w not in _STOP]
 
 
+_SEP = "\x00"  # between two texts scanned as one (stored text never holds it: sanitize)
+
+
 def _matcher(wanted: dict[str, float]) -> re.Pattern[str]:
     """One pattern finding only the words whose stems are wanted, at the start of a letter run
     (what ``_WORD`` would split out): a stem of six letters starts a longer word, a shorter one
-    is the whole word. Scanning for these alone is ~3x faster than splitting every word."""
-    long = sorted(re.escape(t) for t in wanted if len(t) >= 6)
-    short = sorted(re.escape(t) for t in wanted if len(t) < 6)
-    parts = []
-    if long:
-        parts.append(f"(?:{'|'.join(long)})[^\\W\\d_]*")
-    if short:
-        parts.append(f"(?:{'|'.join(short)})(?![^\\W\\d_])")
-    return re.compile(f"(?<![^\\W\\d_])(?:{'|'.join(parts)})")
+    is the whole word; and ``_SEP``. Scanning for these alone is ~3x faster than splitting every
+    word. Each alternative starts with its stem's first letter and checks the letter before
+    afterwards, so sre skips ahead to those letters instead of trying every position; at most
+    one alternative can match at a place, so their order does not matter."""
+    alternatives = [_SEP]
+    for term in sorted(wanted):
+        stem = re.escape(term)
+        tail = "[^\\W\\d_]*" if len(term) >= 6 else "(?![^\\W\\d_])"
+        alternatives.append(f"{stem}(?<![^\\W\\d_]{stem}){tail}")
+    return re.compile("|".join(alternatives))
 
 
-def _counts(text: str, pattern: re.Pattern[str]) -> dict[str, int]:
-    """How often each wanted stem occurs in ``text`` (already lower case)."""
-    out: dict[str, int] = {}
-    for word in pattern.findall(text):
-        stem = word[:6]
-        out[stem] = out.get(stem, 0) + 1
+def _counts(texts: list[str], pattern: re.Pattern[str]) -> list[dict[str, int]]:
+    """How often each wanted stem occurs in each of ``texts``, in one scan of them all."""
+    joined = _SEP.join(texts).lower()
+    if joined.count(_SEP) != len(texts) - 1:  # a text holds the separator: blank it first
+        joined = _SEP.join(text.replace(_SEP, " ") for text in texts).lower()
+    out: list[dict[str, int]] = [{}]
+    counts = out[0]
+    for word in pattern.findall(joined):
+        if word == _SEP:
+            counts = {}
+            out.append(counts)
+        else:
+            stem = word[:6]
+            counts[stem] = counts.get(stem, 0) + 1
     return out
 
 
@@ -162,10 +174,9 @@ class RelatedMixin(StoreBase):
             f"SELECT id, title, substr(text, 1, {LEAD}) FROM items WHERE id IN ({marks})", pool
         ).fetchall()
         pattern = _matcher(query)
-        found = {
-            rowid: (_counts(head.lower(), pattern), _counts(body.lower(), pattern))
-            for rowid, head, body in rows
-        }
+        heads = _counts([head for _, head, _ in rows], pattern)
+        bodies = _counts([body for _, _, body in rows], pattern)
+        found = {row[0]: (h, b) for row, h, b in zip(rows, heads, bodies, strict=True)}
         df: Counter[str] = Counter()
         for head_tf, body_tf in found.values():
             df.update(head_tf.keys() | body_tf.keys())

@@ -478,3 +478,20 @@ def test_workers_started_early_are_used_and_always_shut_down(
         pool.submit(int)
     assert pids and all(not Path(f"/proc/{pid}").exists() for pid in pids)
     assert start_pool(3, warm=True) is None  # a few feeds are parsed in-process
+
+
+def test_workers_warm_up_early_only_for_a_database_with_no_stories(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """A first refresh parses every feed, so its workers load the parser at once; a later one
+    mostly meets 304s, and loading it in workers that parse nothing only costs CPU."""
+    from civicreader.store import Store
+    from civicreader.workers import stores_nothing_yet
+
+    db = tmp_path / "c.db"
+    assert stores_nothing_yet(db) and not db.exists()  # and the check creates nothing
+    Store(db).close()
+    assert stores_nothing_yet(db)
+    url = server.add("/one.xml", rss(_items(2, "one")))
+    run_refresh(load_config(write_config(tmp_path / "feeds.toml", [url], SETTINGS)), db)
+    assert not stores_nothing_yet(db)

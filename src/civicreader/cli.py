@@ -56,15 +56,17 @@ def refresh(obj: Context, feeds: tuple[str, ...], as_json: bool, quiet: bool) ->
     error, 75 another refresh is running on this database.
     """
     from civicreader.config import ConfigError, set_feed_url
-    from civicreader.workers import start_pool
+    from civicreader.workers import start_pool, stores_nothing_yet
 
     config = obj.load()
     known = {f.url for f in config.feeds}
     for url in feeds:
         if url not in known:
             fail(f"--feed {url}: not in {obj.config_path} (add it with 'civicreader feeds add')")
-    # The parsing workers fork now and load the parser while this process imports the rest.
-    pool = start_pool(len(feeds) if feeds else sum(f.enabled for f in config.feeds), warm=True)
+    pool = None
+    if stores_nothing_yet(obj.db_path):  # every feed to parse: the workers fork now and load
+        targets = len(feeds) if feeds else sum(f.enabled for f in config.feeds)
+        pool = start_pool(targets, warm=True)  # the parser while this process imports the rest
     from civicreader.progress import progress_reporter
     from civicreader.refresh import RefreshBusy, run_refresh
     from civicreader.store import StoreError

@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from civicreader.pipeline import POOL_THRESHOLD
@@ -82,6 +83,20 @@ def start_pool(
         for _ in range(count):  # a fork per submit while the others are busy warming up
             pool.submit(warm_up)
     return pool
+
+
+def stores_nothing_yet(db_path: Path | str) -> bool:
+    """Whether the database holds no stories (or does not exist): its refresh parses every feed,
+    so warming workers up early pays; a later refresh mostly meets 304s and parses little."""
+    if str(db_path) == ":memory:" or not Path(db_path).exists():
+        return True
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            return conn.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
+    except sqlite3.Error:
+        return False  # the refresh itself reports what is wrong
 
 
 def warm_up() -> None:

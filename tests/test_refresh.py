@@ -380,33 +380,6 @@ def test_stories_are_committed_while_a_slow_feed_is_still_coming(
     assert _stored(db) == 8
 
 
-def test_a_refresh_stopped_by_ctrl_c_keeps_the_feeds_it_finished(
-    server: LoopbackServer, tmp_path: Path
-) -> None:
-    """Ctrl-C part-way through: the feeds written so far are committed whole (items and
-    validators together), and the next refresh fetches just the rest."""
-    urls = [server.add(f"/k{n}.xml", rss(_items(4, f"k{n}"))) for n in range(6)]
-    config = load_config(write_config(tmp_path / "feeds.toml", urls, SETTINGS))
-    db = tmp_path / "c.db"
-
-    def interrupt(outcome: object, done: int, total: int) -> None:
-        if done == 3:
-            raise KeyboardInterrupt
-
-    try:
-        run_refresh(config, db, progress=interrupt, workers=1)
-    except KeyboardInterrupt:
-        pass
-    else:
-        raise AssertionError("the refresh did not stop")
-    assert _stored(db) == 12
-    with sqlite3.connect(db) as conn:
-        fetched = conn.execute("SELECT count(*) FROM feeds WHERE body_hash IS NOT NULL")
-        assert fetched.fetchone()[0] == 3
-    again = run_refresh(config, db)
-    assert (again.new, again.count("not_modified"), again.count("ok")) == (12, 3, 3)
-
-
 def test_a_failing_write_rolls_back_its_group_and_stops_the_refresh(
     server: LoopbackServer, tmp_path: Path, monkeypatch
 ) -> None:
@@ -495,3 +468,36 @@ def test_workers_warm_up_early_only_for_a_database_with_no_stories(
     url = server.add("/one.xml", rss(_items(2, "one")))
     run_refresh(load_config(write_config(tmp_path / "feeds.toml", [url], SETTINGS)), db)
     assert not stores_nothing_yet(db)
+
+
+def test_a_refresh_stopped_part_way_commits_the_writes_it_made(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """Stopped part-way (a KeyboardInterrupt from the progress callback, in a process of its
+    own): the feeds written so far are committed whole, items with their validators, and the
+    next refresh fetches just the rest. (Ctrl-C on the command is tested in reliability/.)"""
+    urls = [server.add(f"/k{n}.xml", rss(_items(4, f"k{n}"))) for n in range(6)]
+    config = write_config(tmp_path / "feeds.toml", urls, SETTINGS)
+    db = tmp_path / "c.db"
+    snippet = (
+        "import sys\n"
+        "from civicreader.config import load_config\n"
+        "from civicreader.refresh import run_refresh\n"
+        "def stop(outcome, done, total):\n"
+        "    if done == 3:\n"
+        "        raise KeyboardInterrupt\n"
+        "try:\n"
+        "    run_refresh(load_config(sys.argv[1]), sys.argv[2], progress=stop, workers=1)\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(130)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", snippet, str(config), str(db)], capture_output=True, timeout=60
+    )
+    assert run.returncode == 130, run.stderr
+    assert _stored(db) == 12
+    with sqlite3.connect(db) as conn:
+        fetched = conn.execute("SELECT count(*) FROM feeds WHERE body_hash IS NOT NULL")
+        assert fetched.fetchone()[0] == 3
+    again = run_refresh(load_config(config), db)
+    assert (again.new, again.count("not_modified"), again.count("ok")) == (12, 3, 3)

@@ -92,6 +92,8 @@ def refresh(obj: Context, feeds: tuple[str, ...], as_json: bool, quiet: bool) ->
         fail(str(exc), EXIT_BUSY)
     except StoreError as exc:
         fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted: the feeds done so far are stored; the next refresh does the rest", 130)
     if as_json:
         emit_json(report.as_json())
     else:

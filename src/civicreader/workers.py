@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def _worker_init(inherited_lock: int | None) -> None:
-    """Pool worker set-up: let go of the refresh lock and die with the process that made us.
+    """Pool worker set-up: let go of the refresh lock, leave Ctrl-C to the refresh, and die with
+    the process that made us.
 
     A forked worker shares the lock's open file; after a kill -9 of the refresh, its workers
     (blocked on their queue forever) held the lock and every later refresh exited 75.
@@ -26,6 +28,9 @@ def _worker_init(inherited_lock: int | None) -> None:
     if inherited_lock is not None:
         with contextlib.suppress(OSError):
             os.close(inherited_lock)
+    # Ctrl-C reaches the whole process group: the refresh stops its workers itself (they
+    # would each print a traceback and leave the pool broken under it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 
     def watch() -> None:
@@ -95,8 +100,8 @@ def stores_nothing_yet(db_path: Path | str) -> bool:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
             return conn.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
-    except sqlite3.Error:
-        return False  # the refresh itself reports what is wrong
+    except Exception:  # a guess only: the refresh itself reports what is wrong
+        return False
 
 
 def warm_up() -> None:

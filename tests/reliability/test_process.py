@@ -390,3 +390,37 @@ def test_a_refresh_while_the_reader_is_open(server: LoopbackServer, setup: Setup
         assert titles == {f"late f{n}" for n in range(6)}
         assert len(polls) >= 3  # it really read during the refresh
     assert_healthy(setup.db)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_ctrl_c_mid_refresh_keeps_whole_feeds_and_says_so(
+    server: LoopbackServer, setup: Setup
+) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) part-way through:
+    a one-line message, exit status 130, no traceback, no worker left behind; the feeds
+    written so far are committed whole, items with their validators, and the next refresh
+    fetches just the rest."""
+    delay = {"s": 0.25}
+    urls = _slow_feeds(server, 30, delay)
+    setup.write(urls, "[settings]\ntimeout_seconds = 5\nper_host = 2\n")
+    proc = _spawn(setup, "refresh")
+    try:
+        assert wait_for(lambda: _count(setup.db) >= 3 * PER_FEED, timeout=30), "nothing stored"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if _group_alive(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+    assert wait_for(lambda: not _group_alive(proc.pid), timeout=10), "workers left behind"
+    stored = _count(setup.db)
+    assert stored % PER_FEED == 0 and 3 * PER_FEED <= stored < 30 * PER_FEED
+    with sqlite3.connect(setup.db) as conn:
+        fetched = conn.execute("SELECT count(*) FROM feeds WHERE body_hash IS NOT NULL")
+        assert fetched.fetchone()[0] == stored // PER_FEED  # items and feed state together
+    delay["s"] = 0.0
+    again = setup.refresh("--json")
+    assert again.code == 0, again.err
+    assert again.json()["new"] == 30 * PER_FEED - stored
+    assert_healthy(setup.db)

@@ -36,3 +36,23 @@ def test_html_becomes_readable_plain_text(html: str, plain: str) -> None:
 
 def test_an_unclosed_script_hides_the_rest_not_the_text_before_it() -> None:
     assert html_to_plain("Kept<script>var x = '<p>lost</p>'") == "Kept"
+
+
+def test_the_quick_tag_check_misses_nothing_the_exact_one_finds() -> None:
+    """html_to_plain looks for capital or hidden tags with a cheap pattern first; it must match
+    every string the exact pattern matches (random markup from tag-like pieces)."""
+    import random
+
+    from civicreader.plaintext import _CAPITAL_OR_HIDDEN, _MAYBE_CAPITAL_OR_HIDDEN
+
+    rng = random.Random(5)
+    atoms = ["<", ">", "/", " ", "\t", "\n", "!", "p", "P", "s", "S", "script", "SCRIPT"]
+    atoms += ["sCrIpT", "style", "svg", "Svg", "head", "hEaD", "template", "noscript", "nOSCRIPT"]
+    atoms += ["a", "b", "1", "ſ", "é", "x", "-", "=", "\u00a0", "K"]
+    exact = 0
+    for _ in range(100_000):
+        text = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 10)))
+        if _CAPITAL_OR_HIDDEN.search(text):
+            exact += 1
+            assert _MAYBE_CAPITAL_OR_HIDDEN.search(text), repr(text)
+    assert exact > 5_000  # the strings do exercise the exact pattern

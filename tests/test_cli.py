@@ -314,3 +314,24 @@ def test_a_duplicate_is_named_even_when_either_copy_has_another_error(
         " (expected one of: url, title, tags, council, full_text, enabled)",
         f"civicreader: {where}:5: feeds[2].url: duplicate feed: same URL as feeds[1] (line 2)",
     ]
+
+
+def test_each_installed_copy_has_its_own_demo_database(tmp_path: Path, monkeypatch) -> None:
+    """The demo's feeds are file:// URLs of the package's files: two installs sharing one demo
+    database listed every story twice. Each copy gets its own; running the demo again adds
+    nothing."""
+    from civicreader.demo_data import demo_db_path, prepare_demo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    here = demo_db_path()
+    assert here == demo_db_path() and here.parent == tmp_path / "cache" / "civicreader"
+    assert demo_db_path(folder=tmp_path / "elsewhere" / "demo") != here
+    assert demo_db_path("x.db") == Path("x.db")
+    db = tmp_path / "demo.db"
+    prepare_demo(db)
+    prepare_demo(db)
+    with sqlite3.connect(db) as conn:
+        stories, distinct = conn.execute(
+            "SELECT count(*), count(DISTINCT title) FROM items"
+        ).fetchone()
+    assert stories == distinct > 0

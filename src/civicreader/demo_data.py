@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from civicreader.model import Config, FeedConfig
@@ -13,17 +14,25 @@ DEMO_FEEDS = (
 )
 
 
-def demo_db_path(override: str | None = None) -> Path:
+def demo_folder() -> Path:
+    return Path(__file__).resolve().parent / "demo"
+
+
+def demo_db_path(override: str | None = None, folder: Path | None = None) -> Path:
+    """The demo's database: one per installed copy of the package. The demo feeds are file://
+    URLs of the package's own files, so a copy installed elsewhere (a new venv, a fresh clone)
+    sharing one cached database stored every demo story again under its own feed URLs."""
     if override:
         return Path(override)
     from platformdirs import user_cache_path
 
-    return user_cache_path("civicreader") / "demo.db"
+    place = str((folder or demo_folder()).resolve()).encode()
+    return user_cache_path("civicreader") / f"demo-{hashlib.sha1(place).hexdigest()[:12]}.db"
 
 
 def demo_config() -> Config:
     """feeds.toml equivalent for the demo: the package's own feed files."""
-    folder = Path(__file__).resolve().parent / "demo"
+    folder = demo_folder()
     return Config(
         feeds=tuple(
             FeedConfig(url=(folder / name).resolve().as_uri(), tags=tags)

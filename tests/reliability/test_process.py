@@ -80,16 +80,25 @@ def _count(db: Path) -> int:
         return 0
 
 
+def _refresh_under_way(
+    server: LoopbackServer, setup: Setup, delay: dict[str, float]
+) -> subprocess.Popen[str]:
+    """A refresh of 30 slow feeds, once three of them are committed."""
+    setup.write(_slow_feeds(server, 30, delay), "[settings]\ntimeout_seconds = 5\nper_host = 2\n")
+    proc = _spawn(setup, "refresh")
+    if not wait_for(lambda: _count(setup.db) >= 3 * PER_FEED, timeout=30):
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("nothing stored")
+    return proc
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_kill_nine_mid_refresh_loses_nothing_and_leaves_no_lock(
     server: LoopbackServer, setup: Setup
 ) -> None:
     delay = {"s": 0.25}
-    urls = _slow_feeds(server, 30, delay)
-    setup.write(urls, "[settings]\ntimeout_seconds = 5\nper_host = 2\n")
-    proc = _spawn(setup, "refresh")
+    proc = _refresh_under_way(server, setup, delay)
     try:
-        assert wait_for(lambda: _count(setup.db) >= 3 * PER_FEED, timeout=30), "nothing stored"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         stored = _count(setup.db)
@@ -401,11 +410,8 @@ def test_ctrl_c_mid_refresh_keeps_whole_feeds_and_says_so(
     written so far are committed whole, items with their validators, and the next refresh
     fetches just the rest."""
     delay = {"s": 0.25}
-    urls = _slow_feeds(server, 30, delay)
-    setup.write(urls, "[settings]\ntimeout_seconds = 5\nper_host = 2\n")
-    proc = _spawn(setup, "refresh")
+    proc = _refresh_under_way(server, setup, delay)
     try:
-        assert wait_for(lambda: _count(setup.db) >= 3 * PER_FEED, timeout=30), "nothing stored"
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=20)
     finally:

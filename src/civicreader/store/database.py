@@ -135,8 +135,8 @@ class StoreBase:
             raise self._group_failed from exc
 
     def end_bulk_writes(self) -> None:
-        """Commit the last group, index what is left for search, then one checkpoint for the
-        whole refresh (readers in the way just leave it for later)."""
+        """Commit the last group, index what is left for search, then checkpoint what is left
+        in the WAL (readers in the way just leave it for later)."""
         self.commit_group()
         self._grouping = False
         self._bulk = False

@@ -365,7 +365,8 @@ def test_stories_are_committed_while_a_slow_feed_is_still_coming(
         req._send(200, body, {})  # type: ignore[attr-defined]
 
     slow_url = server.add("/slow.xml", handler=slow)
-    config = load_config(write_config(tmp_path / "feeds.toml", [fast, slow_url], SETTINGS))
+    patient = "[settings]\ntimeout_seconds = 15\n"  # the slow feed must not time out under load
+    config = load_config(write_config(tmp_path / "feeds.toml", [fast, slow_url], patient))
     db = tmp_path / "c.db"
     worker = threading.Thread(target=run_refresh, args=(config, db), kwargs={"workers": 1})
     worker.start()

@@ -65,7 +65,7 @@ def refresh(obj: Context, feeds: tuple[str, ...], as_json: bool, quiet: bool) ->
             fail(f"--feed {url}: not in {obj.config_path} (add it with 'civicreader feeds add')")
     pool = None
     if stores_nothing_yet(obj.db_path):  # every feed to parse: the workers fork now and load
-        targets = len(feeds) if feeds else sum(f.enabled for f in config.feeds)
+        targets = len(config.refresh_targets(feeds))
         pool = start_pool(targets, warm=True)  # the parser while this process imports the rest
     from civicreader.progress import progress_reporter
     from civicreader.refresh import RefreshBusy, run_refresh

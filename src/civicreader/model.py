@@ -37,6 +37,14 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     feeds: tuple[FeedConfig, ...] = ()
 
+    def refresh_targets(self, only: Sequence[str] | None = None) -> list[FeedConfig]:
+        """The feeds a refresh fetches: every enabled one, or just those of ``only`` (listed
+        or not, enabled or not)."""
+        if only:
+            wanted = set(only)
+            return [f for f in self.feeds if f.url in wanted]
+        return [f for f in self.feeds if f.enabled]
+
 
 @dataclass(frozen=True, slots=True)
 class Council:

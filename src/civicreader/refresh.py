@@ -349,10 +349,7 @@ def _locked_refresh(
             store.bulk_writes()
             store.group_writes()
             store.sync_feeds(config.feeds)
-            targets = [f for f in config.feeds if f.enabled]
-            if only:
-                wanted = set(only)
-                targets = [f for f in config.feeds if f.url in wanted]
+            targets = config.refresh_targets(only)
             pool = given if given is not None else start_pool(len(targets), workers, lock_fd)
             try:
                 outcomes = asyncio.run(

@@ -106,7 +106,7 @@ def stores_nothing_yet(db_path: Path | str) -> bool:
 
 def warm_up() -> None:
     """Load what parsing and tagging a feed need (run in a worker before its first feed)."""
-    from civicreader.councils.tagger import _matcher
+    from civicreader.councils.tagger import tag
     from civicreader.parse import parse_feed  # noqa: F401
 
-    _matcher()
+    tag("", "")  # builds the gazetteer's matcher

@@ -193,10 +193,7 @@ class StoreBase:
         the open group's; any error rolls it all back."""
         if self._grouping and not alone:
             return self._grouped_write(statements)
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise StoreError(f"database {self.path} is not writable: {exc}") from exc
+        self._begin()
         try:
             result = statements(self.conn)
             self.conn.execute("COMMIT")
@@ -208,14 +205,17 @@ class StoreBase:
             raise
         return result
 
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"database {self.path} is not writable: {exc}") from exc
+
     def _grouped_write(self, statements: Callable[[sqlite3.Connection], object]) -> object:
         if self._group_failed is not None:  # e.g. the idle commit found the disk full
             raise self._group_failed
         if not self._group_writes:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StoreError(f"database {self.path} is not writable: {exc}") from exc
+            self._begin()
             self._group_started = time.monotonic()
         self._group_writes += 1  # before the statements: a failure must roll the group back
         try:

@@ -69,6 +69,8 @@ def _matcher(wanted: dict[str, float]) -> re.Pattern[str]:
 
 def _counts(texts: list[str], pattern: re.Pattern[str]) -> list[dict[str, int]]:
     """How often each wanted stem occurs in each of ``texts``, in one scan of them all."""
+    if not texts:
+        return []
     joined = _SEP.join(texts).lower()
     if joined.count(_SEP) != len(texts) - 1:  # a text holds the separator: blank it first
         joined = _SEP.join(text.replace(_SEP, " ") for text in texts).lower()

@@ -230,3 +230,14 @@ def test_search_pages_are_newest_first_for_rare_and_common_words(store: Store) -
     unread = store.list_items(ItemQuery(search="museum", unread=True))
     assert [r.title for r in unread] == ["Museum story 2", "Museum story 1"]
     assert store.list_items(ItemQuery(search="zebra")) == []
+
+
+def test_related_word_counts_keep_one_count_per_text() -> None:
+    """Candidates' words are counted in one scan of all their texts joined by NUL: one count per
+    text, also for a text that itself holds a NUL, and none for no texts."""
+    from civicreader.store.related import _counts, _matcher
+
+    pattern = _matcher({"counci": 1.0, "bins": 1.0})
+    assert _counts([], pattern) == []
+    texts = ["Council bins", "no match", "x\x00councillors BINS bins"]
+    assert _counts(texts, pattern) == [{"counci": 1, "bins": 1}, {}, {"counci": 1, "bins": 2}]

@@ -235,9 +235,41 @@ def test_search_pages_are_newest_first_for_rare_and_common_words(store: Store) -
 def test_related_word_counts_keep_one_count_per_text() -> None:
     """Candidates' words are counted in one scan of all their texts joined by NUL: one count per
     text, also for a text that itself holds a NUL, and none for no texts."""
-    from civicreader.store.related import _counts, _matcher
+    from civicreader.store.related import _counts
 
-    pattern = _matcher({"counci": 1.0, "bins": 1.0})
-    assert _counts([], pattern) == []
-    texts = ["Council bins", "no match", "x\x00councillors BINS bins"]
-    assert _counts(texts, pattern) == [{"counci": 1, "bins": 1}, {}, {"counci": 1, "bins": 2}]
+    wanted = {"counci": 1.0, "bins": 1.0}
+    assert _counts([], wanted) == []
+    texts = ["Council bins", "no match", "x\x00councillors BINS bins", "recouncil bins2 binsx"]
+    assert _counts(texts, wanted) == [
+        {"counci": 1, "bins": 1},
+        {},
+        {"counci": 1, "bins": 2},
+        {"bins": 1},
+    ]
+
+
+def test_related_word_counts_are_the_counts_of_the_texts_words() -> None:
+    """The stems counted where they start a word are those of splitting every text into words
+    (a six-letter stem starts a longer word, a shorter one is the whole word), on random texts
+    of letters, digits, accents, capitals that lower() lengthens, punctuation and NULs."""
+    import random
+    import re
+    from collections import Counter
+
+    from civicreader.store.related import _counts
+
+    pieces = ["bad", "cab", "abcd", "abcdea", "dead", "b", "é", "ß", "İ", "Bad", "CAB", "1", "²"]
+    pieces += ["_", " ", "-", "'", "’", ".", "\x00", "\n"] * 2
+    wanted = ["abcd", "abcdea", "bad", "dead", "cab", "béß", "ddddd"]
+    rng = random.Random(11)
+    found = 0
+    for _ in range(300):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(20))) for _ in range(5)]
+        expected = []
+        for text in texts:
+            words = re.findall(r"[^\W\d_]+", text.replace("\x00", " ").lower())
+            stems = Counter(w[:6] if len(w) >= 6 else w for w in words)
+            expected.append({t: stems[t] for t in wanted if stems[t]})
+            found += sum(stems[t] for t in wanted)
+        assert _counts(texts, wanted) == expected, texts
+    assert found > 500  # the texts do hold the stems, in and out of words

@@ -52,6 +52,7 @@ def _terms(text: str) -> list[str]:
 
 
 _SEP = "\x00"  # between two texts scanned as one (stored text never holds it: sanitize)
+_GAPS = frozenset(" \n\x00,.;:!?'\"’‘“”()-–—/")  # common non-letters: one set look-up
 
 
 def _counts(texts: list[str], wanted: Iterable[str]) -> list[dict[str, int]]:
@@ -82,8 +83,8 @@ def _counts(texts: list[str], wanted: Iterable[str]) -> list[dict[str, int]]:
         while at >= 0:
             before = joined[at - 1] if at else " "
             after = joined[at + size] if whole and at + size < end else " "
-            if not (before.isalnum() and not before.isdecimal()) and not (
-                after.isalnum() and not after.isdecimal()
+            if (before in _GAPS or not (before.isalnum() and not before.isdecimal())) and (
+                after in _GAPS or not (after.isalnum() and not after.isdecimal())
             ):  # [^\W\d_] matches neither: the stem starts a word (and is one, if short)
                 counts = out[bisect_right(starts, at) - 1]
                 counts[term] = counts.get(term, 0) + 1
@@ -126,10 +127,13 @@ class RelatedMixin(StoreBase):
         if not pool:
             return []
         marks = ",".join("?" * len(pool))
-        dates = dict(
-            self.conn.execute(f"SELECT id, sort_date FROM items WHERE id IN ({marks})", pool)
-        )
-        topical = self._topical(item_id, pool)
+        candidates = self.conn.execute(  # one look-up of each: its date, title and lead
+            f"SELECT id, sort_date, title, substr(text, 1, {LEAD}) FROM items"
+            f" WHERE id IN ({marks})",
+            pool,
+        ).fetchall()
+        dates = {row[0]: row[1] for row in candidates}
+        topical = self._topical(item_id, [(row[0], row[2], row[3]) for row in candidates])
         ranked = sorted(
             pool,
             key=lambda k: (best[k][0], round(topical.get(k, 0.0), 3), dates.get(k, ""), k),
@@ -167,8 +171,9 @@ class RelatedMixin(StoreBase):
             if k in by_id
         ]
 
-    def _topical(self, item_id: int, pool: list[int]) -> dict[int, float]:
-        """bm25 closeness (0..1, 1 = closest in the pool) of each pooled item to this item."""
+    def _topical(self, item_id: int, rows: list[tuple[int, str, str]]) -> dict[int, float]:
+        """bm25 closeness (0..1, 1 = closest in the pool) to this item of each pooled item,
+        given as (id, title, lead)."""
         title, lead = self.conn.execute(
             f"SELECT title, substr(text, 1, {LEAD}) FROM items WHERE id = ?", (item_id,)
         ).fetchone()
@@ -176,10 +181,6 @@ class RelatedMixin(StoreBase):
         query.update(dict.fromkeys(_terms(title), 2.0))  # the story's title words weigh double
         if not query:
             return {}
-        marks = ",".join("?" * len(pool))
-        rows = self.conn.execute(
-            f"SELECT id, title, substr(text, 1, {LEAD}) FROM items WHERE id IN ({marks})", pool
-        ).fetchall()
         heads = _counts([head for _, head, _ in rows], query)
         bodies = _counts([body for _, _, body in rows], query)
         found = {row[0]: (h, b) for row, h, b in zip(rows, heads, bodies, strict=True)}

